@@ -1,0 +1,5 @@
+"""Allow ``python -m wikisync``."""
+
+from wikisync.cli import main
+
+main()
