@@ -1,0 +1,12 @@
+"""The state store (SQLite): the only package that imports sqlite3."""
+
+from wikisync.store.store import (
+    JournalEntry,
+    PageState,
+    RunInfo,
+    Store,
+    StoredPage,
+    content_hash,
+)
+
+__all__ = ["JournalEntry", "PageState", "RunInfo", "Store", "StoredPage", "content_hash"]
