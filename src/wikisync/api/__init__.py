@@ -1,0 +1,23 @@
+"""The wiki gateway: the only package that talks HTTP to MediaWiki.
+
+Everything else uses ``Gateway`` and the plain data it returns.
+"""
+
+from wikisync.api.gateway import Gateway
+from wikisync.api.model import NOCHANGE, PageRevision, RecentChange, SiteInfo
+from wikisync.api.reads import prefetch
+from wikisync.api.retry import RetryPolicy, decide, parse_retry_after
+from wikisync.api.writes import EditOutcome
+
+__all__ = [
+    "NOCHANGE",
+    "EditOutcome",
+    "Gateway",
+    "PageRevision",
+    "RecentChange",
+    "RetryPolicy",
+    "SiteInfo",
+    "decide",
+    "parse_retry_after",
+    "prefetch",
+]
