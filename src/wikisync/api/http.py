@@ -7,6 +7,7 @@ User-Agent. Nothing here logs a parameter value: only the action, kind, status a
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -85,10 +86,10 @@ class Transport:
                 return self.session.post(self.api_url, data=data, timeout=self.timeout)
             return self.session.get(self.api_url, params=data, timeout=self.timeout)
         except requests.Timeout as exc:
-            raise ConnectionLost(f"timeout after {self.timeout:.0f}s: {_short(exc)}",
-                                 "timeout") from None
+            raise ConnectionLost(f"{self.api_url}: no answer within {self.timeout:g}s "
+                                 f"({_reason(exc)})", "timeout") from None
         except requests.RequestException as exc:
-            raise ConnectionLost(f"connection failed: {_short(exc)}", "connection") from None
+            raise ConnectionLost(f"{self.api_url}: {_reason(exc)}", "connection") from None
 
     def _decode(self, response: requests.Response) -> dict[str, Any]:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -112,8 +113,17 @@ def _too_long_for_get(data: dict[str, str]) -> bool:
     return sum(len(k) + len(v) + 2 for k, v in data.items()) > _GET_URL_LIMIT
 
 
-def _short(exc: Exception) -> str:
-    """A one-line description of a requests exception (its innermost reason)."""
+def _reason(exc: Exception) -> str:
+    """The innermost reason of a requests exception in a few words (no URL, no params)."""
     text = str(exc)
-    return text if len(text) < 300 else text[:300] + "…"
+    match = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
+    if match:
+        return match.group(1).strip()
+    for phrase in _PHRASES:
+        if phrase in text:
+            return phrase
+    return type(exc).__name__
 
+
+_PHRASES = ("Connection reset by peer", "Remote end closed connection without response",
+            "Read timed out", "Connection aborted", "timed out")
