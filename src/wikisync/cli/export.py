@@ -1,0 +1,50 @@
+"""``wikisync export``: write the stored records in a format (no wiki access)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.errors import UsageError
+from wikisync.export import EXPORTERS
+from wikisync.store import Store
+
+
+@cli.command("export")
+@click.option("-f", "--format", "fmt", type=click.Choice(sorted(EXPORTERS)), default="json",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Output file (default: standard output).")
+@click.option("--source", type=click.Choice(["fiche", "row", "region"]),
+              help="Only records from fiches, region-page rows or region headers.")
+@click.option("--problems-only", is_flag=True, help="Only records that have problems.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="State file (default: [state] path of the config).")
+@pass_app
+def export_command(app: AppContext, fmt: str, output: str | None, source: str | None,
+                   problems_only: bool, store_path: str | None) -> None:
+    """Export the records of the last pull as JSON or CSV.
+
+    Reads only the local store (run `wikisync pull` first); never contacts the wiki.
+
+    \b
+    Example:
+      wikisync export --format csv -o hubs.csv
+      wikisync export --source fiche --problems-only
+    """
+    path = store_path or app.config.state_path
+    if not Path(path).is_file():
+        raise UsageError(f"no store at {path}: run `wikisync pull` first")
+    exporter = EXPORTERS[fmt]
+    with Store(path) as store:
+        records = store.records(source=source, problems_only=problems_only)
+        if output and output != "-":
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                count = exporter.write(records, out)
+            if app.verbosity >= 0:
+                click.echo(f"exported {count} records to {output} ({fmt})", err=True)
+        else:
+            exporter.write(records, sys.stdout)

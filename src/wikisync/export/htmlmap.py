@@ -1,0 +1,124 @@
+"""A map people open without any server: one HTML file with Leaflet, pins, legend, filter.
+
+Leaflet comes from the public CDN (unpkg, with Subresource Integrity) unless
+``MapSettings.embed_assets`` names a local Leaflet 1.9.4 ``dist/`` folder, which is then
+inlined so that the file works offline (pins, legend and popups; tiles need the network).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from wikisync.errors import UsageError
+from wikisync.export.geo import UNKNOWN_HEX, UNKNOWN_LABEL, MapData, MapSettings, Pin
+
+TEMPLATE = "carte.html.j2"
+SHIPPED_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+LEAFLET_VERSION = "1.9.4"
+LEAFLET_CDN = f"https://unpkg.com/leaflet@{LEAFLET_VERSION}/dist/"
+LEAFLET_SRI = {
+    "leaflet.css": "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BMY=",
+    "leaflet.js": "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo=",
+}
+UNKNOWN_KEY = "inconnu"
+_CSS_IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
+
+
+def leaflet_dist(folder: Path) -> Path:
+    """The folder holding ``leaflet.js`` and ``leaflet.css``: ``folder`` or its ``dist/``."""
+    for candidate in (folder, folder / "dist", folder / "package" / "dist"):
+        if (candidate / "leaflet.js").is_file() and (candidate / "leaflet.css").is_file():
+            return candidate
+    raise UsageError(f"--embed-assets {folder}: no leaflet.js and leaflet.css there "
+                     f"(give the dist/ folder of npm's leaflet {LEAFLET_VERSION})")
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def inline_assets(folder: Path) -> dict[str, Markup]:
+    """Leaflet's CSS (its images as data: URIs) and JS, safe to put in the page."""
+    dist = leaflet_dist(folder)
+    css = (dist / "leaflet.css").read_text(encoding="utf-8")
+    css = _CSS_IMAGE.sub(
+        lambda m: f"url({_data_uri(dist / m.group(1))})" if (dist / m.group(1)).is_file()
+        else m.group(0),
+        css,
+    )
+    js = (dist / "leaflet.js").read_text(encoding="utf-8")
+    return {
+        "css": Markup(re.sub(r"(?i)</style", r"<\\/style", css)),
+        "js": Markup(re.sub(r"(?i)</script", r"<\\/script", js)),
+    }
+
+
+def _pin_json(pin: Pin) -> dict[str, Any]:
+    lon, lat = pin.coordinates
+    hub = pin.hub
+    return {
+        "id": hub.key,
+        "name": hub.name,
+        "type": hub.type or UNKNOWN_KEY,
+        "type_label": pin.type_label or UNKNOWN_LABEL,
+        "commune": hub.commune,
+        "url": pin.url,
+        "link": pin.link.kind if pin.link else None,
+        "lat": lat,
+        "lon": lon,
+        "hex": pin.hex,
+    }
+
+
+def _legend(data: MapData, settings: MapSettings) -> list[dict[str, Any]]:
+    """The legend's entries: every type of the schema, then unknown types if any."""
+    counts = data.counts()
+    entries = [{"key": t.key, "label": t.label, "hex": t.hex, "count": counts.get(t.key, 0)}
+               for t in settings.types]
+    unknown = sum(n for key, n in counts.items() if settings.type_of(key) is None)
+    if unknown:
+        entries.append({"key": UNKNOWN_KEY, "label": UNKNOWN_LABEL, "hex": UNKNOWN_HEX,
+                        "count": unknown})
+    return entries
+
+
+def page_data(data: MapData, settings: MapSettings) -> dict[str, Any]:
+    """What the page's script reads: tiles, legend, pins, and the hubs left off the map."""
+    return {
+        "title": settings.title,
+        "tiles": settings.tiles,
+        "attribution": settings.attribution,
+        "legend": _legend(data, settings),
+        "pins": [_pin_json(pin) for pin in data.pins],
+        "missing": [{"name": hub.name, "commune": hub.commune} for hub in data.missing],
+    }
+
+
+def environment(templates_dir: Path | None = None) -> Environment:
+    """Jinja2 environment: the user's templates folder first, then the shipped one."""
+    folders = [str(templates_dir)] if templates_dir else []
+    return Environment(
+        loader=FileSystemLoader([*folders, str(SHIPPED_TEMPLATES)]),
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(data: MapData, settings: MapSettings,
+                templates_dir: Path | None = None) -> str:
+    """The HTML map's text."""
+    assets = inline_assets(settings.embed_assets) if settings.embed_assets else None
+    template = environment(templates_dir).get_template(TEMPLATE)
+    return template.render(
+        title=settings.title,
+        data=page_data(data, settings),
+        assets=assets,
+        cdn=LEAFLET_CDN,
+        sri=LEAFLET_SRI,
+    )
