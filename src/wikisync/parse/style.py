@@ -1,0 +1,83 @@
+"""A template's layout, learnt from its own parameters, so that an added parameter fits in.
+
+Three layouts are common on the wiki: aligned (``| nom          = …`` one per line), one per
+line without alignment (``|nom=…``), and compact on one line (``{{Pôle ESS|nom=…|type=…}}``).
+The style records the whitespace around names, ``=`` and values, the column ``=`` sits at
+when names are padded to it, and what ends a value (before the next ``|`` or the ``}}``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from mwparserfromhell.nodes import Template
+
+
+@dataclass(frozen=True)
+class ParamStyle:
+    """Whitespace of one template's layout."""
+
+    name_lead: str = ""  # between ``|`` and the name
+    name_trail: str = ""  # between the name and ``=`` (unaligned layouts)
+    width: int | None = None  # len(lead + name + padding) when names are aligned
+    value_lead: str = ""  # between ``=`` and the value
+    separator: str = ""  # after a value followed by another parameter
+    final: str = ""  # after the last value, before ``}}``
+
+    def name(self, name: str) -> str:
+        """The text of a new parameter's name, padded like its neighbours."""
+        if self.width is not None:
+            head = self.name_lead + name
+            return head.ljust(self.width) if len(head) < self.width else head + " "
+        return self.name_lead + name + self.name_trail
+
+
+def split_ws(text: str) -> tuple[str, str, str]:
+    """Leading whitespace, content, trailing whitespace (all-blank: split at the newline)."""
+    core = text.strip()
+    if not core:
+        cut = text.find("\n")
+        return (text, "", "") if cut < 0 else (text[:cut], "", text[cut:])
+    start = text.index(core[0])
+    end = start + len(core)
+    return text[:start], core, text[end:]
+
+
+def _most_common(values: list[str], default: str) -> str:
+    return Counter(values).most_common(1)[0][0] if values else default
+
+
+def infer_style(template: Template) -> ParamStyle:
+    """The layout of ``template``; defaults by whether it spans several lines."""
+    named = [p for p in template.params if p.showkey]
+    multiline = "\n" in str(template)
+    if not named:
+        if multiline:
+            return ParamStyle(" ", " ", None, " ", "\n", "\n")
+        return ParamStyle()
+    names = [split_ws(str(p.name)) for p in named]
+    values = [split_ws(str(p.value)) for p in named]
+    every_value = [split_ws(str(p.value)) for p in template.params]
+    final = every_value[-1][2]
+    separators = [v[2] for v in every_value[:-1]]
+    return ParamStyle(
+        name_lead=_most_common([n[0] for n in names], ""),
+        name_trail=_most_common([n[2] for n in names], ""),
+        width=_alignment(named),
+        value_lead=_most_common([v[0] for v in values if v[1]], " " if multiline else ""),
+        separator=_most_common(separators, final),
+        final=final,
+    )
+
+
+def _alignment(named: list) -> int | None:
+    """The common width of padded names, when at least two differently long names share it."""
+    widths = Counter(len(str(p.name)) for p in named if "\n" not in str(p.name))
+    if not widths:
+        return None
+    width, count = widths.most_common(1)[0]
+    lengths = {len(str(p.name).strip()) for p in named if len(str(p.name)) == width}
+    if count >= 2 and len(lengths) >= 2 and count * 2 >= len(named):
+        return width
+    return None
