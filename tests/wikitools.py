@@ -1,0 +1,55 @@
+"""Helpers for tests on the local dev wiki: logged-in clients, unique titles, CLI env vars."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from pathlib import Path
+
+from wikisync.devwiki import DevWiki, MiniClient
+
+TEST_USER_AGENT = "wikisync-tests/0.1 (https://example.org/wikisync; tests@example.org)"
+# Characters MediaWiki forbids in titles, plus ':' (namespace prefixes) and '/' (subpages).
+_TITLE_UNSAFE = re.compile(r"[#<>\[\]|{}:/_\s\x00-\x1f\x7f]+")
+_counter = itertools.count(1)
+
+
+def logged_in(api_url: str, username: str, password: str) -> MiniClient:
+    """A MiniClient logged in with a BotPassword (assertion error if login fails)."""
+    client = MiniClient(api_url)
+    result = client.login(username, password)
+    assert result.get("result") == "Success", f"login of {username} failed: {result}"
+    return client
+
+
+def editor_client(wiki: DevWiki, api_url: str | None = None) -> MiniClient:
+    """The ordinary human editor (no ``bot`` right), logged in."""
+    return logged_in(api_url or wiki.api_url, wiki.editor_username, wiki.editor_password)
+
+
+def admin_client(wiki: DevWiki, api_url: str | None = None) -> MiniClient:
+    """The sysop, logged in (delete, protect, block)."""
+    return logged_in(api_url or wiki.api_url, wiki.admin_username, wiki.admin_password)
+
+
+def bot_client(wiki: DevWiki, api_url: str | None = None) -> MiniClient:
+    """The bot account through the naive client (to check the wiki, not to test the bot)."""
+    return logged_in(api_url or wiki.api_url, wiki.bot_username, wiki.bot_password)
+
+
+def unique_title(test_name: str, prefix: str = "Test") -> str:
+    """A page title no other test (or earlier call) uses, readable in the wiki's history."""
+    name = _TITLE_UNSAFE.sub(" ", test_name).strip()[:60].strip()
+    return f"{prefix} {name} {next(_counter)} {uuid.uuid4().hex[:6]}".replace("  ", " ")
+
+
+def wiki_env(wiki: DevWiki, state_dir: Path, api_url: str | None = None) -> dict[str, str]:
+    """Environment variables that point the wikisync CLI at the dev wiki as the bot."""
+    return {
+        "WIKISYNC_API": api_url or wiki.api_url,
+        "WIKISYNC_USERNAME": wiki.bot_username,
+        "WIKISYNC_PASSWORD": wiki.bot_password,
+        "WIKISYNC_USER_AGENT": TEST_USER_AGENT,
+        "WIKISYNC_STATE": str(state_dir / "wikisync.sqlite"),
+    }
