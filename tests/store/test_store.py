@@ -98,6 +98,15 @@ def test_put_page_stores_content_records_and_problems(tmp_path: Path) -> None:
     assert store.problem_counts() == {"unknown-type": 1, "unclosed-comment": 1}
 
 
+def test_a_page_problem_copied_on_its_records_counts_once(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    nobots = Problem("nobots", "{{nobots}}", unsafe=True)
+    rows = [Record("R", "row", instance=i, problems=[nobots]) for i in range(3)]
+    store.put_page(page("R"), rows, [nobots])
+    assert store.problem_counts() == {"nobots": 1}
+    assert [r.problems for r in store.records(problems_only=True)] == [[nobots]] * 3
+
+
 def test_put_page_replaces_the_previous_revision_and_follows_a_rename(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite")
     store.put_page(page(), [fiche(), fiche(instance=1)])

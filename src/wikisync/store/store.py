@@ -226,6 +226,9 @@ class Store:
                  page_problems: Iterable[Problem] = (), run_id: int | None = None) -> None:
         """Store a page revision with its records and problems, replacing what was there.
 
+        ``page_problems`` are the page-level ones (the parser also copies them onto each
+        record: they are counted once, in the page's name).
+
         The page is identified by its pageid (so a renamed page keeps its row); another
         stored page holding the same title (deleted and recreated) is dropped first.
         """
@@ -244,10 +247,13 @@ class Store:
             )
             self._conn.execute("DELETE FROM records WHERE pageid = ?", (page.pageid,))
             self._conn.execute("DELETE FROM problems WHERE pageid = ?", (page.pageid,))
-            self._insert_records(page, list(records))
+            page_problems = list(page_problems)
+            self._insert_records(page, list(records), page_problems)
             self._insert_problems(page, None, None, page_problems)
 
-    def _insert_records(self, page: StoredPage, records: list[Record]) -> None:
+    def _insert_records(self, page: StoredPage, records: list[Record],
+                        page_problems: list[Problem]) -> None:
+        """Insert records; a page problem repeated on a record is counted once, as the page's."""
         for record in records:
             problems = [_problem_json(p) for p in record.problems]
             self._conn.execute(
@@ -256,7 +262,8 @@ class Store:
                 (page.pageid, record.title, record.source, record.instance,
                  json.dumps(record.to_dict(), ensure_ascii=False), json.dumps(problems)),
             )
-            self._insert_problems(page, record.source, record.instance, record.problems)
+            own = [p for p in record.problems if p not in page_problems]
+            self._insert_problems(page, record.source, record.instance, own)
 
     def _insert_problems(self, page: StoredPage, source: str | None, instance: int | None,
                          problems: Iterable[Problem]) -> None:

@@ -186,7 +186,7 @@ def load_dump(path: str | Path, puller: Puller, batch_size: int = 500) -> None:
     if not newest:
         raise UsageError(f"{path}: the dump holds no page revision")
     stale = [pid for pid in puller.before if pid not in puller.kept]
-    puller.finish(newest, [], stale)
+    puller.finish(newest, [], stale)  # the dump's time: no rc id handled yet
 
 
 def _with_templates(

@@ -6,6 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from wikisync.model import Problem, Record
+from wikisync.parse.names import template_key
+from wikisync.parse.page import PageReader, scan
+from wikisync.parse.tree import parse_wikitext
 from wikisync.schema import Schema
 
 
@@ -22,5 +25,20 @@ Parser = Callable[[str, str], Parsed]
 
 
 def make_parser(schema: Schema, redirects: Mapping[str, list[str]]) -> Parser:
-    """A parser for this schema that also accepts the template redirects' names."""
-    raise NotImplementedError("waiting for wikisync.parse")
+    """A parser for this schema that also accepts the template redirects' names.
+
+    A page is kept when it holds a record template or the generated list's opening
+    template (its block is regenerated later from the store).
+    """
+    reader = PageReader(schema, redirects)
+    list_names = reader.matcher.names_for(schema.list_open_template)
+
+    def parse(title: str, text: str) -> Parsed:
+        found = scan(parse_wikitext(text))
+        page = reader.read_scan(found, title)
+        keep = bool(page.records) or any(
+            template_key(str(t.name)) in list_names for t in found.templates
+        )
+        return Parsed(page.records, page.problems, keep)
+
+    return parse

@@ -96,6 +96,7 @@ class PullResult:
     checkpoint: str | None = None
     notes: list[str] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # pages read (not in the run log)
 
     def counts(self) -> dict[str, Any]:
         """The run log's counts."""
@@ -165,6 +166,7 @@ class Puller:
         if page is None:
             return None
         self.result.pages_read += 1
+        self.result.titles.append(page.title)
         return self.parser(page.title, page.content)
 
     def _store_one(self, title: str, page: StoredPage | None, parsed: Parsed | None,
@@ -199,13 +201,19 @@ class Puller:
             pages = [(page.title, stored_page(page)) for page in batch]
             self.store_batch(pages, len(titles), track_drift)
 
-    def finish(self, checkpoint: str, seen: list[int], stale: Iterable[int] = ()) -> None:
-        """Drop stale pages and move the checkpoint, in one last transaction."""
+    def finish(self, checkpoint: str, seen: list[int] | None = None,
+               stale: Iterable[int] = ()) -> None:
+        """Drop stale pages and move the checkpoint, in one last transaction.
+
+        ``seen`` replaces the rc ids already handled (None keeps them: a full read does
+        not look at recent changes).
+        """
         with self.store.transaction():
             for pageid in stale:
                 self.result.pages_removed += self.store.remove_page(pageid=pageid)
             self.store.set_json(META_REDIRECTS, self.redirects)
-            self.store.set_json(META_SEEN, seen)
+            if seen is not None:
+                self.store.set_json(META_SEEN, seen)
             self.store.set_checkpoint(checkpoint)
         self.result.checkpoint = checkpoint
 
@@ -234,7 +242,7 @@ def full_pull(reader: WikiReader, puller: Puller, now: str | None = None) -> Non
             Drift(puller.before[pid].title, "removed", "no longer on the wiki or templates")
             for pid in stale
         )
-    puller.finish(now, [], stale)
+    puller.finish(now, None, stale)
 
 
 def incremental_pull(reader: WikiReader, puller: Puller, checkpoint: str) -> None:
