@@ -10,6 +10,7 @@ import click
 from wikisync.cli.main import AppContext, cli, pass_app
 from wikisync.errors import UsageError
 from wikisync.export import EXPORTERS
+from wikisync.export.mapformats import MAP_FORMATS, configure_map_formats  # registers them
 from wikisync.store import Store
 
 
@@ -23,10 +24,16 @@ from wikisync.store import Store
 @click.option("--problems-only", is_flag=True, help="Only records that have problems.")
 @click.option("--store", "store_path", type=click.Path(dir_okay=False),
               help="State file (default: [state] path of the config).")
+@click.option("--embed-assets", type=click.Path(file_okay=False, exists=True),
+              help="html: inline this local Leaflet 1.9.4 dist/ folder (works offline).")
+@click.option("--tiles", help="html, umap: tile URL template ('' for no tiles).")
 @pass_app
 def export_command(app: AppContext, fmt: str, output: str | None, source: str | None,
-                   problems_only: bool, store_path: str | None) -> None:
-    """Export the records of the last pull as JSON or CSV.
+                   problems_only: bool, store_path: str | None, embed_assets: str | None,
+                   tiles: str | None) -> None:
+    """Export the records of the last pull as JSON or CSV, or the map of the hubs.
+
+    Map formats (one pin per hub): geojson, kml, map-csv, umap, html.
 
     Reads only the local store (run `wikisync pull` first); never contacts the wiki.
 
@@ -34,10 +41,14 @@ def export_command(app: AppContext, fmt: str, output: str | None, source: str | 
     Example:
       wikisync export --format csv -o hubs.csv
       wikisync export --source fiche --problems-only
+      wikisync export --format html -o carte.html
     """
     path = store_path or app.config.state_path
     if not Path(path).is_file():
         raise UsageError(f"no store at {path}: run `wikisync pull` first")
+    if fmt in MAP_FORMATS:
+        configure_map_formats(app.config, tiles=tiles, embed_assets=embed_assets,
+                              warn=lambda line: click.echo(f"wikisync: {line}", err=True))
     exporter = EXPORTERS[fmt]
     with Store(path) as store:
         records = store.records(source=source, problems_only=problems_only)

@@ -47,6 +47,7 @@ class MapSettings:
     tiles: str = OSM_TILES  # empty: no tile layer
     attribution: str = OSM_ATTRIBUTION
     embed_assets: Path | None = None  # a local Leaflet dist/ to inline in the HTML map
+    templates_dir: Path | None = None  # the user's templates folder (for carte.html.j2)
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> MapSettings:
@@ -55,6 +56,7 @@ class MapSettings:
             "types": tuple(config.schema.types),
             "link_order": tuple(config.map.link_order),
             "article_base": article_base(config.wiki.api),
+            "templates_dir": Path(config.templates_dir) if config.templates_dir else None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -110,11 +110,10 @@ def environment(templates_dir: Path | None = None) -> Environment:
     )
 
 
-def render_html(data: MapData, settings: MapSettings,
-                templates_dir: Path | None = None) -> str:
+def render_html(data: MapData, settings: MapSettings) -> str:
     """The HTML map's text."""
     assets = inline_assets(settings.embed_assets) if settings.embed_assets else None
-    template = environment(templates_dir).get_template(TEMPLATE)
+    template = environment(settings.templates_dir).get_template(TEMPLATE)
     return template.render(
         title=settings.title,
         data=page_data(data, settings),
