@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -19,6 +20,9 @@ TEXT_FIELDS = (
     "name", "region", "departement", "commune", "address", "postcode",
     "founded", "legal_form", "members", "map_link",
 )  # fmt: skip
+
+
+_BARE_HOST = re.compile(r"^(?:[\w-]+\.)+[a-zA-Z]{2,}(?:[/?#]\S*)?$")
 
 
 @dataclass
@@ -115,6 +119,8 @@ class RecordReader:
     def _website(self, record: Record, params: Params, problems: list[Problem]) -> None:
         """The website as a bare URL, or ``bad-url`` when it is not an http(s) URL."""
         url = self._text(params, "website")
+        if url and _BARE_HOST.match(url):
+            url = "http://" + url  # ``www.example.fr``: the scheme is implied
         if url and not is_http_url(url):
             problems.append(Problem("bad-url", url, param=self.names["website"][0]))
             url = None
