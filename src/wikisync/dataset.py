@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from wikisync.errors import UsageError
 from wikisync.hubs import resolve_type, title_key, web_url
+from wikisync.parse.coords import parse_pair_text, parse_single
 from wikisync.schema import Schema
 from wikisync.text import normalise_name
 
@@ -28,8 +29,12 @@ DATASET_FIELDS = (
     "name", "type", "region", "departement", "commune", "address", "postcode",
     "lat", "lon", "coordinates", "website", "fiche",
 )
-# Column names (besides the schema's) that name the hub's wiki page explicitly.
-TITLE_COLUMNS = ("title", "page", "page wiki")
+# Column names besides the schema's: the hub's wiki page, and English names.
+ENGLISH_COLUMNS = {
+    "title": "fiche", "page": "fiche", "website": "website", "department": "departement",
+    "town": "commune", "postcode": "postcode", "address": "address", "latitude": "lat",
+    "longitude": "lon",
+}
 
 
 class DatasetError(UsageError):
@@ -89,28 +94,33 @@ class Dataset:
 # --- column names ------------------------------------------------------------------------
 
 
-def column_fields(schema: Schema) -> dict[str, str]:
-    """Normalised column name -> record field, from the schema's names and aliases."""
-    columns: dict[str, str] = {}
+def column_fields(schema: Schema) -> dict[str, tuple[str, int]]:
+    """Normalised column name -> (record field, rank): canonical 0, English 1, alias 2.
+
+    When a row has several columns for one field, the lowest rank wins (so a ``website``
+    property beats ``url``, which the map's own export uses for the pin's link).
+    """
+    columns: dict[str, tuple[str, int]] = {}
     for record_field in DATASET_FIELDS:
-        for name in schema.param_names(record_field):
-            columns.setdefault(normalise_name(name), record_field)
-    for name in TITLE_COLUMNS:
-        columns.setdefault(normalise_name(name), "fiche")
+        canonical, aliases = schema.params[record_field]
+        columns.setdefault(normalise_name(canonical), (record_field, 0))
+        for name in aliases:
+            columns.setdefault(normalise_name(name), (record_field, 2))
+    for name, record_field in ENGLISH_COLUMNS.items():
+        columns.setdefault(normalise_name(name), (record_field, 1))
     return columns
 
 
-def _fields_of(values: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, str]:
-    """Record field -> non-empty text value of one row (the first column wins on a clash)."""
-    found: dict[str, str] = {}
+def _fields_of(values: Mapping[str, Any],
+               columns: Mapping[str, tuple[str, int]]) -> dict[str, str]:
+    """Record field -> non-empty text value of one row (the lowest-ranked column wins)."""
+    found: dict[str, tuple[int, str]] = {}
     for key, value in values.items():
-        record_field = columns.get(normalise_name(str(key)))
-        if record_field is None or record_field in found or value is None:
-            continue
-        text = str(value).strip()
-        if text:
-            found[record_field] = text
-    return found
+        record_field, rank = columns.get(normalise_name(str(key)), ("", 9))
+        text = "" if value is None or isinstance(value, dict | list) else str(value).strip()
+        if record_field and text and rank < found.get(record_field, (9, ""))[0]:
+            found[record_field] = (rank, text)
+    return {name: text for name, (_, text) in found.items()}
 
 
 # --- values ------------------------------------------------------------------------------
@@ -175,40 +185,18 @@ def _coordinates(fields: Mapping[str, str],
                  problem: Callable[[str, str], None]) -> tuple[float | None, float | None]:
     """Latitude and longitude from lat/lon columns, else a coordinates column; checked."""
     if "lat" in fields or "lon" in fields:
-        lat = parse_decimal(fields.get("lat", ""))
-        lon = parse_decimal(fields.get("lon", ""))
+        lat = parse_single(fields.get("lat", ""), latitude=True)
+        lon = parse_single(fields.get("lon", ""), latitude=False)
         shown = f"{fields.get('lat', '')!r}, {fields.get('lon', '')!r}"
     elif "coordinates" in fields:
-        lat, lon = parse_coordinate_pair(fields["coordinates"]) or (None, None)
+        lat, lon = parse_pair_text(fields["coordinates"]) or (None, None)
         shown = repr(fields["coordinates"])
     else:
         return None, None
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    if lat is None or lon is None:
         problem("bad-coordinates", f"bad coordinates {shown}")
         return None, None
     return lat, lon
-
-
-_DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
-
-
-def parse_decimal(text: str) -> float | None:
-    """A decimal number written with ``.`` or ``,`` as separator; None if it is not one."""
-    text = text.strip().replace("\u2212", "-")
-    if not _DECIMAL.fullmatch(text):
-        return None
-    return float(text.replace(",", "."))
-
-
-def parse_coordinate_pair(text: str) -> tuple[float, float] | None:
-    """``lat, lon`` (or ``lat; lon``, or space-separated) in decimal degrees; None otherwise."""
-    parts = re.split(r"\s*[;/]\s*|,\s+|\s+", text.strip())
-    if len(parts) != 2:
-        parts = text.strip().split(",")
-    if len(parts) != 2:
-        return None
-    lat, lon = parse_decimal(parts[0]), parse_decimal(parts[1])
-    return None if lat is None or lon is None else (lat, lon)
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -238,7 +226,7 @@ def read_csv(text: str, schema: Schema | None = None, source: str = "<csv>") -> 
     columns = column_fields(schema)
     rows = _csv_rows(text.lstrip("\ufeff"))
     header = next(rows, (1, []))[1]
-    fields = frozenset(columns[k] for k in map(normalise_name, header) if k in columns)
+    fields = frozenset(columns[k][0] for k in map(normalise_name, header) if k in columns)
     if "name" not in fields:
         raise DatasetError(f"{source}: no name column (expected one of "
                            f"{', '.join(schema.param_names('name'))})")
@@ -297,7 +285,8 @@ def point_of(feature: Mapping[str, Any]) -> tuple[float, float] | None:
     return float(lat), float(lon)
 
 
-def feature_hub(feature: Any, number: int, schema: Schema, columns: Mapping[str, str]
+def feature_hub(feature: Any, number: int, schema: Schema,
+                columns: Mapping[str, tuple[str, int]]
                 ) -> tuple[DatasetHub | None, list[DatasetProblem]]:
     """One GeoJSON feature as a dataset hub: its properties, its point as coordinates."""
     where = f"feature {number}"

@@ -150,12 +150,18 @@ def broken_fiche_link(row: Record, page_known: bool) -> Difference:
 
 def record_problems(records: Iterable[Record],
                     pages: Mapping[str, Sequence[Problem]]) -> list[Difference]:
-    """Every problem of every record and page, ``field`` being the problem code."""
-    diffs = [
-        Difference("problem", hub_name(record), record.title, problem.code,
-                   detail=problem.detail or None)
-        for record in records for problem in record.problems
-    ]
+    """Every problem of every record and page, ``field`` being the problem code.
+
+    A page-level problem that the page's records also carry (e.g. ``nobots``) counts once.
+    """
+    diffs: list[Difference] = []
+    on_records: set[tuple[str, str, str]] = set()
+    for record in records:
+        for problem in record.problems:
+            on_records.add((title_key(record.title), problem.code, problem.detail))
+            diffs.append(Difference("problem", hub_name(record), record.title, problem.code,
+                                    detail=problem.detail or None))
     diffs += [Difference("problem", None, title, problem.code, detail=problem.detail or None)
-              for title, problems in pages.items() for problem in problems]
+              for title, problems in pages.items() for problem in problems
+              if (title_key(title), problem.code, problem.detail) not in on_records]
     return diffs

@@ -1,0 +1,122 @@
+"""``wikisync audit``: compare the stored wiki with the reference dataset and the map."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from wikisync.audit import DEFAULT_THRESHOLD_M, Difference, audit
+from wikisync.audit.render import FORMATS, RENDERERS, ReportContext, render_text, summary_line
+from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.config import Config
+from wikisync.dataset import Dataset, load_dataset
+from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
+from wikisync.hubs import article_base
+from wikisync.store import Store
+
+
+def load_map(path: str) -> Any:
+    """The map file's JSON (GeoJSON or uMap export); unreadable or not JSON is a usage error."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the map file: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: the map file is not JSON: {exc}") from None
+
+
+def _pull_first(app: AppContext, store: Store) -> None:
+    """Run an incremental (or first full) pull into the store, as ``wikisync pull`` does."""
+    from wikisync.api import Gateway
+    from wikisync.sync import pull
+
+    wiki = app.config.require_wiki()
+    gateway = Gateway(wiki)
+    if wiki.username:
+        gateway.login()
+    result = pull(gateway, store, app.config)
+    app.say(f"pull ({result.mode}): {result.pages_read} pages read")
+
+
+def audit_store(store: Store, dataset: Dataset | None, map_data: Any, config: Config,
+                threshold: float) -> list[Difference]:
+    """Run the audit on everything the store holds."""
+    if store.page_count() == 0:
+        raise UsageError(f"the store {store.path} is empty: run `wikisync pull` first "
+                         "(or `wikisync audit --pull`)")
+    titles = sorted({state.title for state in store.page_states().values()})
+    pages = {title: store.page_problems(title) for title in titles}
+    return audit(store.records(), dataset, map_data, config, threshold=threshold, pages=pages)
+
+
+def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: str | None,
+           app: AppContext) -> None:
+    """Print the report, or write it to ``output`` and say where."""
+    if output is None and fmt == "text":
+        width = None if sys.stdout.isatty() else 160
+        render_text(diffs, console=Console(width=width, highlight=False))
+        return
+    report = RENDERERS[fmt](diffs, context)
+    if output is None:
+        click.echo(report, nl=False)
+        return
+    try:
+        Path(output).write_text(report, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None
+    app.say(f"{summary_line(diffs)} (report in {output})")
+
+
+@cli.command("audit")
+@click.option("--dataset", "dataset_path", type=click.Path(dir_okay=False, exists=True),
+              help="Reference dataset, CSV or GeoJSON (default: [dataset] path).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, exists=True),
+              help="The GeoJSON (or uMap export) the map serves now.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to this file instead of standard output.")
+@click.option("--pull", "do_pull", is_flag=True, help="Pull from the wiki first.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="State file (default: [state] path of the config).")
+@click.option("--threshold", type=click.FloatRange(min=0), default=DEFAULT_THRESHOLD_M,
+              show_default=True, metavar="METRES",
+              help="Points farther apart than this are a coordinates difference.")
+@pass_app
+def audit_command(app: AppContext, dataset_path: str | None, map_path: str | None, fmt: str,
+                  output: str | None, do_pull: bool, store_path: str | None,
+                  threshold: float) -> None:
+    """Compare the wiki (from the store) with the reference dataset and the map.
+
+    Reports hubs missing on either side, field mismatches, fiches and rows that disagree,
+    wrong pins, and every problem found on the pages. Exit code 0 when there is no
+    difference, 1 when there are, 2 on a usage error.
+
+    \b
+    Example:
+      wikisync audit --dataset pôles.csv
+      wikisync audit --pull --dataset pôles.csv --map carte.geojson --format html -o audit.html
+    """
+    config = app.config
+    dataset_path = dataset_path or config.dataset.path
+    dataset = load_dataset(dataset_path, config.schema) if dataset_path else None
+    map_data = load_map(map_path) if map_path else None
+    state = store_path or config.state_path
+    if not do_pull and not Path(state).is_file():
+        raise UsageError(f"no store at {state}: run `wikisync pull` first (or add --pull)")
+    with Store(state) as store:
+        if do_pull:
+            _pull_first(app, store)
+        diffs = audit_store(store, dataset, map_data, config, threshold)
+    sources = {"dataset": dataset_path, "map": map_path}
+    context = ReportContext(article_base=article_base(config.wiki.api),
+                            sources={k: str(v) for k, v in sources.items() if v},
+                            templates_dir=Path(config.templates_dir)
+                            if config.templates_dir else None)
+    _write(diffs, fmt, context, output, app)
+    raise click.exceptions.Exit(EXIT_DIFFERENCES if diffs else EXIT_OK)
