@@ -6,12 +6,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from wikitools import TEST_USER_AGENT
-
 from wikisync.api import Gateway
 from wikisync.config import Config, WikiConfig
 from wikisync.store import Store
 from wikisync.sync import PullResult, pull
+from wikitools import TEST_USER_AGENT
 
 FICHE = """{{Fiche initiative
 | nom          = %(name)s
