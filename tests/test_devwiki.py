@@ -137,6 +137,16 @@ def test_import_pages_updates_and_can_fill_recent_changes(
     assert ("WikisyncBot", "seconde") in [(c["user"], c["comment"]) for c in changes]
 
 
+def test_import_pages_stores_texts_as_an_edit_would(devwiki: DevWiki,
+                                                    unique_title: Title) -> None:
+    saved, raw = unique_title(), unique_title()
+    devwiki.import_pages({saved: "a\r\nb  \n\n"})
+    devwiki.import_pages({raw: "a\nb  \n\n"}, raw=True)
+    client = MiniClient(devwiki.api_url)
+    assert client.read(saved) == "a\nb"
+    assert client.read(raw) == "a\nb  \n\n"
+
+
 def test_read_only_mode_refuses_edits(devwiki: DevWiki, unique_title: Title) -> None:
     client = editor_client(devwiki)
     devwiki.set_read_only("Maintenance de test")
@@ -196,7 +206,8 @@ def test_proxy_forwards_reads_writes_and_cookies(
     assert seen == direct
 
     session, token = login(fault_proxy.api_url, devwiki.bot_username, devwiki.bot_password)
-    assert any(name.endswith("_session") or "BPsession" in name for name in session.cookies)
+    cookies = session.cookies.get_dict()
+    assert any(name.endswith("_session") or "BPsession" in name for name in cookies)
     title = unique_title()
     text = "Texte accentué é ’ & <b> \n{{Fiche initiative|nom=Test}}"
     edit = api_post(fault_proxy.api_url, session, action="edit", title=title, text=text,

@@ -51,7 +51,14 @@ def page_xml(title: str, text: str, user: str, summary: str, when: datetime) -> 
     )
 
 
-def build_dump(pages: Mapping[str, str], user: str, summary: str, when: datetime) -> str:
-    """A whole dump document holding ``pages`` (title -> wikitext)."""
-    body = "".join(page_xml(title, text, user, summary, when) for title, text in pages.items())
+def as_saved(text: str) -> str:
+    """The text as an edit would store it: LF line ends, no trailing whitespace (PHP rtrim)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip(" \t\n\r\0\x0b")
+
+
+def build_dump(pages: Mapping[str, str], user: str, summary: str, when: datetime,
+               raw: bool = False) -> str:
+    """A whole dump document holding ``pages`` (title -> wikitext, normalised unless ``raw``)."""
+    body = "".join(page_xml(title, text if raw else as_saved(text), user, summary, when)
+                   for title, text in pages.items())
     return _HEADER + body + "</mediawiki>\n"

@@ -334,19 +334,23 @@ class DevWiki:
             return 0
 
     def import_pages(self, pages: Mapping[str, str], *, user: str | None = None,
-                     summary: str = "Import de test", recent_changes: bool = False) -> None:
+                     summary: str = "Import de test", recent_changes: bool = False,
+                     raw: bool = False) -> None:
         """Create or update pages fast (importDump.php): one real revision each, timestamped now.
 
         Revisions are attributed to the local account ``user`` (default: the ordinary
-        editor). Link tables (``embeddedin``) are updated. Imports make no recentchanges
-        rows unless ``recent_changes``, which rebuilds recentchanges for the import's
-        time window (rows of other edits in that window get new rc ids).
+        editor). Texts are stored as an edit would store them (CRLF to LF, trailing
+        whitespace trimmed) unless ``raw``; no other pre-save transform (``~~~~``,
+        ``subst:``) happens. Link tables (``embeddedin``) are updated. Imports make no
+        recentchanges rows unless ``recent_changes``, which rebuilds recentchanges for
+        the import's time window (other rows in that window get new rc ids).
         """
         if not pages:
             return
         started = datetime.now(UTC).replace(microsecond=0)
         author = user or self.accounts["editor"].name
-        self.run_maintenance("importDump", input=build_dump(pages, author, summary, started))
+        dump = build_dump(pages, author, summary, started, raw)
+        self.run_maintenance("importDump", input=dump)
         if recent_changes:
             # the script's window is open at both ends: widen it by a second each way
             begin = started - timedelta(seconds=1)
