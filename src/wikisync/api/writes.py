@@ -1,9 +1,19 @@
 """Safe edits: conflict detection from the read, and no duplicate after a lost connection.
 
-An update sends the ``baserevid``/``basetimestamp`` of the revision read and the read's
-server time as ``starttimestamp``, so a human edit made in between raises EditConflict
-instead of being overwritten. When the connection drops after the POST left, the edit
-may have been saved: before sending it again we look at the page history for it.
+An update sends the ``baserevid`` of the revision read and the read's server time as
+``starttimestamp``, so a human edit made in between is never overwritten.
+
+``basetimestamp`` is deliberately NOT sent: with it, MediaWiki 1.39 suppresses the
+conflict when every revision *strictly after* that second is ours (``userWasLastToEdit``),
+so a human edit saved in the same second as the base revision was silently overwritten
+(seen on the dev wiki). With ``baserevid`` alone a stale base is always a conflict; but
+MediaWiki then tries a three-way merge and saves it when the changes do not overlap. So
+before each update we also check the page's latest revision id (one cheap request) and
+raise EditConflict ourselves if it moved; a merge can then only happen in the
+milliseconds between that check and the save, and is logged and counted.
+
+When the connection drops after the POST left, the edit may have been saved: before
+sending it again we look at the page history for it.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from wikisync.api.errors import ConnectionLost
 from wikisync.api.http import Transport
 from wikisync.api.model import NOCHANGE, PageRevision
 from wikisync.api.session import Session
-from wikisync.errors import EditRefused, FilterRefused, WikiError
+from wikisync.errors import EditConflict, EditRefused, FilterRefused, PageMissing, WikiError
 
 log = logging.getLogger("wikisync.api")
 
@@ -56,8 +66,8 @@ class EditRequest:
             assert self.base is not None and self.base.revid is not None
             params["nocreate"] = 1
             params["baserevid"] = self.base.revid
-            params["basetimestamp"] = self.base.timestamp or ""
-            params["starttimestamp"] = self.base.curtimestamp or ""
+            if self.base.curtimestamp:
+                params["starttimestamp"] = self.base.curtimestamp
         return params
 
     def _flags(self) -> dict[str, str | int]:
@@ -83,6 +93,8 @@ class Editor:
     def __init__(self, session: Session, transport: Transport) -> None:
         self.session = session
         self.transport = transport
+        self.check_first = True  # compare the latest revid with the base before saving
+        self.merges = 0
 
     def edit(self, request: EditRequest) -> EditOutcome:
         """Save the edit; return the new revid, or NOCHANGE when the text was already there."""
@@ -104,8 +116,34 @@ class Editor:
         def send(full: dict[str, str | int]) -> dict[str, Any]:
             return self.transport.retrier.run(lambda: attempt(full), "edit")
 
+        if self.check_first and not request.creating:
+            self.check_unchanged(request)
         answer = self.session.authed(send, request.params(), write=True)
-        return edit_outcome(request.title, answer)
+        outcome = edit_outcome(request.title, answer)
+        self._note_merge(request, answer)
+        return outcome
+
+    def check_unchanged(self, request: EditRequest) -> None:
+        """Raise EditConflict (or PageMissing) if the page moved on since the base was read."""
+        params: dict[str, str | int] = {"action": "query", "prop": "info",
+                                        "titles": request.title}
+        pages = self.session.call(params, "read").get("query", {}).get("pages", [{}])
+        page = pages[0] if pages else {}
+        if page.get("missing"):
+            raise PageMissing(f"{request.title} was deleted since it was read", "pagedeleted")
+        latest = page.get("lastrevid")
+        if latest != request.parent_revid:
+            raise EditConflict(f"{request.title} was edited since it was read "
+                               f"(r{request.parent_revid} → r{latest})", "editconflict")
+
+    def _note_merge(self, request: EditRequest, answer: dict[str, Any]) -> None:
+        """Log and count an update MediaWiki merged with a revision made since our read."""
+        old = answer.get("edit", {}).get("oldrevid")
+        if request.creating or old is None or old == request.parent_revid:
+            return
+        self.merges += 1
+        log.warning("edit of %s was merged by MediaWiki with r%s, saved since our read of r%s",
+                    request.title, old, request.parent_revid)
 
     def find_landed(self, request: EditRequest) -> int | None:
         """The revid of our edit if it is in the page's recent history, else None.
