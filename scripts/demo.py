@@ -1,0 +1,128 @@
+"""The demo: a throwaway local wiki seeded with the sample of the study, then wikisync on it.
+
+Run through ``./scripts/demo`` (which installs what is needed first). ``--stop`` tears the
+wiki down. The wiki keeps running after the demo so you can browse it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from wikisync.devwiki import DevWiki
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".devwiki" / "demo"
+WIKI_DIR = WORK / "wiki"
+SAMPLES = ROOT / "examples" / "samples"
+
+CONFIG = """# Written by scripts/demo for the local demo wiki.
+[wiki]
+api = "{api}"
+username = "{username}"
+password_file = "wikisync.password"
+user_agent = "wikisync-demo/0.1 (local demo; nobody@example.org)"
+
+[state]
+path = "wikisync.sqlite"
+
+[safety]
+edit_interval = 0
+
+[dataset]
+path = "{dataset}"
+
+[rules]
+map_links = true
+dataset = true
+
+[export]
+geojson = "carte.geojson"
+html = "carte.html"
+"""
+
+
+def sample_pages() -> dict[str, str]:
+    """The sample pages and the wiki-side templates, by title."""
+    pages: dict[str, str] = {}
+    manifest = json.loads((SAMPLES / "pages.json").read_text(encoding="utf-8"))
+    for name, title in manifest.items():
+        pages[title] = (SAMPLES / "pages" / name).read_text(encoding="utf-8")
+    wiki_templates = ROOT / "templates" / "wiki"
+    if (wiki_templates / "manifest.json").exists():
+        entries = json.loads((wiki_templates / "manifest.json").read_text(encoding="utf-8"))
+        for name, spec in entries.items():
+            title = spec["title"] if isinstance(spec, dict) else spec
+            pages[title] = (wiki_templates / name).read_text(encoding="utf-8")
+    return pages
+
+
+def wikisync(*args: str) -> int:
+    """Run one wikisync command in the demo folder, echoing it."""
+    print(f"\n$ wikisync {' '.join(args)}", flush=True)
+    exe = Path(sys.executable).parent / "wikisync"
+    return subprocess.run([str(exe), *args], cwd=WORK, check=False).returncode
+
+
+def start() -> int:
+    """Start a fresh wiki, seed it, configure wikisync and run the job."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    old = DevWiki.attach(WIKI_DIR)
+    if old is not None:
+        old.stop()
+    shutil.rmtree(WIKI_DIR, ignore_errors=True)
+    wiki = DevWiki.start(WIKI_DIR, detach=True)
+    pages = sample_pages()
+    wiki.import_pages(pages, recent_changes=True)
+    wiki.run_jobs()
+    print(f"wiki: {wiki.base_url}  ({len(pages)} pages loaded)")
+    password_file = WORK / "wikisync.password"
+    password_file.write_text(wiki.bot_password + "\n", encoding="utf-8")
+    os.chmod(password_file, 0o600)
+    (WORK / "wikisync.toml").write_text(
+        CONFIG.format(api=wiki.api_url, username=wiki.bot_username,
+                      dataset=SAMPLES / "dataset.csv"),
+        encoding="utf-8",
+    )
+    for db in WORK.glob("wikisync.sqlite*"):
+        db.unlink()
+    steps = [["check"], ["pull"], ["sync"], ["export", "--format", "geojson", "-o", "carte.geojson"],
+             ["export", "--format", "html", "-o", "carte.html"],
+             ["audit", "--dataset", str(SAMPLES / "dataset.csv"), "--format", "html",
+              "-o", "audit.html"]]
+    failed = 0
+    for step in steps:
+        code = wikisync(*step)
+        if code not in (0, 1):
+            failed += 1
+    print(f"\nThe wiki keeps running: {wiki.base_url}/index.php")
+    print(f"Map: {WORK / 'carte.html'}   Audit: {WORK / 'audit.html'}")
+    print("Stop it with: ./scripts/demo --stop")
+    return 1 if failed else 0
+
+
+def stop() -> int:
+    """Stop the demo wiki."""
+    wiki = DevWiki.attach(WIKI_DIR)
+    if wiki is None:
+        print("demo wiki is not running")
+        return 0
+    wiki.stop()
+    print("demo wiki stopped")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stop", action="store_true", help="stop the demo wiki")
+    args = parser.parse_args()
+    return stop() if args.stop else start()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
