@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from wikisync.devwiki.dump import build_dump
 from wikisync.devwiki.install import (
@@ -97,6 +97,10 @@ def _is_our_server(pid: int, port: int) -> bool:
     return b"-S" in argv and f"127.0.0.1:{port}".encode() in argv
 
 
+class PortTaken(DevWikiError):
+    """``php -S`` could not listen: the port is in use."""
+
+
 class DevWiki:
     """A running local MediaWiki 1.39 (French, SQLite) served by ``php -S`` on 127.0.0.1."""
 
@@ -172,8 +176,7 @@ class DevWiki:
         else:
             wiki = existing
             wiki.port = port or (existing.port if _port_free(existing.port) else free_port())
-        write_dev_settings(directory, wiki.port)
-        wiki._serve()
+        wiki._serve_on_some_port(fixed=port is not None)
         wiki._check_login()
         if not detach:
             atexit.register(wiki.stop)
@@ -214,6 +217,18 @@ class DevWiki:
         wiki._save_state()
         return wiki
 
+    def _serve_on_some_port(self, fixed: bool) -> None:
+        """Serve on ``self.port``; if another process took it meanwhile, try a new free port."""
+        for attempt in range(3):
+            write_dev_settings(self.dir, self.port)
+            try:
+                self._serve()
+                return
+            except PortTaken:
+                if fixed or attempt == 2:
+                    raise
+                self.port = free_port()
+
     def _serve(self) -> None:
         """Start ``php -S`` in its own process group and wait until api.php answers."""
         log = (self.dir / "logs" / "server.log").open("ab")
@@ -230,13 +245,23 @@ class DevWiki:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                raise DevWikiError(f"php -S exited with {self._proc.returncode}; "
-                                   f"see {self.dir / 'logs' / 'server.log'}")
+                self._server_died()
             if self._answers():
                 return
             time.sleep(0.05)
         self.stop()
         raise DevWikiError(f"the wiki did not answer on {self.api_url} in {START_TIMEOUT:.0f} s")
+
+    def _server_died(self) -> NoReturn:
+        """Raise the reason ``php -S`` exited at start (PortTaken if the port was in use)."""
+        code = self._proc.returncode if self._proc else None
+        self._proc, self.pid = None, None
+        log = self.dir / "logs" / "server.log"
+        tail = log.read_text(encoding="utf-8", errors="replace")[-500:] if log.exists() else ""
+        last_line = tail.strip().splitlines()[-1] if tail.strip() else ""
+        if "Address already in use" in last_line:
+            raise PortTaken(f"port {self.port} is already in use")
+        raise DevWikiError(f"php -S exited with {code}; see {log}: {tail.strip()[-200:]}")
 
     def _answers(self) -> bool:
         """True when api.php returns siteinfo JSON."""

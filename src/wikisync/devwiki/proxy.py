@@ -34,6 +34,7 @@ HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
     "trailer", "transfer-encoding", "upgrade", "proxy-connection",
 }
+NOT_FORWARDED = HOP_BY_HOP | {"content-length", "expect"}  # the proxy sets/handles these
 UPSTREAM_TIMEOUT = 120.0
 
 
@@ -259,7 +260,7 @@ class FaultProxy:
             if not any(name.lower() == "host" for name, _ in headers):
                 conn.putheader("Host", f"{self.upstream_host}:{self.upstream_port}")
             for name, value in headers:
-                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                if name.lower() not in NOT_FORWARDED:
                     conn.putheader(name, value)
             if body or method in ("POST", "PUT", "PATCH"):
                 conn.putheader("Content-Length", str(len(body)))
