@@ -1,0 +1,376 @@
+"""The one way wikisync writes pages: ``PageWriter``, safe by construction.
+
+Every bot write (sync's parameter changes, generated lists, new fiches, audit pages,
+template installation) goes through ``PageWriter.write`` or ``PageWriter.create``:
+
+* **fresh read**: the page is read just before writing (``prefetch`` reads many pages in
+  one batch first; each cached revision is used once) and ``transform`` computes the new
+  text from that fresh text. Never from a stored copy.
+* **refusal**: a page whose fresh text has unsafe problems (broken template, two infoboxes,
+  unclosed comment) or excludes the bot (``{{nobots}}``, ``{{bots|deny=…}}``) is skipped;
+  so are missing pages (never recreated) and redirects.
+* **conflicts**: the edit carries the read's ``baserevid``/``starttimestamp``; on an edit
+  conflict the page is read again, ``transform`` runs again on the human's text and the
+  edit is retried once, else skipped. A human's text is never overwritten.
+* **run control**: the shutoff page is read before the first write and again at least
+  every ``SHUTOFF_EVERY`` writes (fail closed: unreadable or not the run word = stop);
+  ``edit_interval`` seconds between writes; ``max_edits`` writes at most. Read-only wiki or
+  blocked account raise ``StopRun`` at once.
+* **journal**: each saved edit is journalled (page, old and new revid, summary, diff,
+  rules, run id) before the next one starts; the save is confirmed by the revision id the
+  wiki returns (MediaWiki normalises saved text, so strings are never compared).
+* **dry run**: everything above except the save; the outcome carries the unified diff.
+
+Outcomes are data (``WriteOutcome``); only ``StopRun`` and unrecoverable wiki errors
+(unreachable after retries, authentication) raise.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from wikisync.api.model import PageRevision
+from wikisync.config import Config
+from wikisync.errors import (
+    EditConflict,
+    EditRefused,
+    FilterRefused,
+    PageExists,
+    PageMissing,
+    Protected,
+    StopRun,
+    UnsafeEdit,
+)
+from wikisync.parse.diff import unified_diff
+from wikisync.parse.page import PageReader
+from wikisync.store import JournalEntry, Store
+
+log = logging.getLogger("wikisync.sync")
+
+SHUTOFF_EVERY = 10  # re-read the shutoff page at least every this many writes
+META_REDIRECTS = "template_redirects"  # where pull keeps the template redirects
+
+Status = Literal["edited", "created", "unchanged", "dry-run", "skipped", "stopped"]
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A transform's richer answer: the new text, and the rules/summary it now deserves.
+
+    A plain ``str`` from a transform keeps the rules and summary given to ``write``; a
+    ``Rewrite`` replaces them (a re-plan after a conflict may have fewer changes left).
+    """
+
+    text: str
+    rules: tuple[str, ...] | None = None
+    summary: str | None = None
+
+
+Transform = Callable[[str], str | Rewrite | None]
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What happened to one page.
+
+    ``status``: ``edited``/``created`` (saved, ``new_revid`` set), ``unchanged`` (nothing to
+    do), ``dry-run`` (would be saved; ``diff`` set), ``skipped`` (refused for ``reason``:
+    unsafe, nobots, conflict, missing, redirect, exists, protected, filter, refused) or
+    ``stopped`` (not tried: ``reason`` shutoff or max-edits).
+    """
+
+    title: str
+    status: Status
+    reason: str = ""
+    detail: str = ""
+    old_revid: int | None = None
+    new_revid: int | None = None
+    diff: str = ""
+    rules: tuple[str, ...] = ()
+    summary: str = ""
+
+    @property
+    def written(self) -> bool:
+        """True when the wiki got a new revision from us."""
+        return self.status in ("edited", "created")
+
+    @property
+    def failed(self) -> bool:
+        """True when the page was left undone for a reason other than "nothing to do"."""
+        return self.status in ("skipped", "stopped")
+
+
+class Wiki(Protocol):
+    """What the writer needs from ``wikisync.api.Gateway``."""
+
+    def read_titles(self, titles: Iterable[str]) -> list[PageRevision]: ...
+    def read_page(self, title: str) -> PageRevision: ...
+    def edit(self, title: str, text: str, base: PageRevision | None, summary: str,
+             minor: bool = True, create_only: bool = False) -> Any: ...
+
+
+Report = Callable[[WriteOutcome], None]
+
+
+@dataclass
+class WriterStats:
+    """Counts of one writer's outcomes, for the run log."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_reason: dict[str, int] = field(default_factory=dict)
+    conflicts: int = 0
+    shutoff_reads: int = 0
+
+    def add(self, outcome: WriteOutcome) -> None:
+        """Count one outcome."""
+        self.by_status[outcome.status] = self.by_status.get(outcome.status, 0) + 1
+        if outcome.reason:
+            self.by_reason[outcome.reason] = self.by_reason.get(outcome.reason, 0) + 1
+
+
+class PageWriter:
+    """Writes pages for one run: fresh read, safety checks, conflicts, throttle, journal.
+
+    ``out`` (optional) is called with every outcome as it happens (the CLI prints diffs
+    and progress from it). ``sleep``/``clock`` replace the throttle's waits in tests.
+    """
+
+    def __init__(self, gateway: Wiki, store: Store, config: Config, run_id: int,
+                 dry_run: bool = False, out: Report | None = None, *,
+                 max_edits: int | None = None, minor: bool = True,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.gateway = gateway
+        self.store = store
+        self.config = config
+        self.run_id = run_id
+        self.dry_run = dry_run
+        self.out = out or (lambda outcome: None)
+        self.max_edits = max_edits if max_edits is not None else config.safety.max_edits
+        self.minor = minor
+        self.sleep = sleep
+        self.clock = clock
+        self.reader = PageReader(config.schema, store.get_json(META_REDIRECTS, {}))
+        self.stats = WriterStats()
+        self.outcomes: list[WriteOutcome] = []
+        self.stopped: str | None = None  # why no more writes happen (shutoff, max-edits, …)
+        self.writes = 0  # saved edits and creations (or would-be ones in a dry run)
+        self._since_shutoff: int | None = None  # writes since the last shutoff read
+        self._last_write: float | None = None
+        self._fresh: dict[str, PageRevision] = {}
+
+    # --- public API ------------------------------------------------------------------
+
+    def prefetch(self, titles: Iterable[str]) -> None:
+        """Read these pages now, in as few requests as possible, for the next ``write`` calls."""
+        for page in self.gateway.read_titles(list(dict.fromkeys(titles))):
+            self._fresh[page.title] = page
+
+    def write(self, title: str, transform: Transform, rules: Iterable[str],
+              summary: str) -> WriteOutcome:
+        """Edit an existing page with ``transform(fresh_text)``; None or the same text = nothing.
+
+        ``summary`` gets `` [run N]`` appended. Minor edit, bot flag when the account has it.
+        """
+        rules = tuple(rules)
+        stop = self._stop_reason()
+        if stop:
+            return self._done(WriteOutcome(title, "stopped", stop, rules=rules))
+        page = self._fresh.pop(title, None) or self.gateway.read_page(title)
+        try:
+            outcome = self._attempt(page, transform, rules, summary, retry=True)
+        except StopRun as exc:
+            self.stopped = f"{exc.code or 'stop'}: {exc.message}"
+            raise
+        return self._done(outcome)
+
+    def create(self, title: str, text: str, rules: Iterable[str], summary: str) -> WriteOutcome:
+        """Create a page that must not exist yet (createonly); an existing page is skipped."""
+        rules = tuple(rules)
+        stop = self._stop_reason()
+        if stop:
+            return self._done(WriteOutcome(title, "stopped", stop, rules=rules))
+        full = self.summary(summary)
+        diff = unified_diff("", text, title)
+        if self.dry_run:
+            page = self._fresh.pop(title, None) or self.gateway.read_page(title)
+            if not page.missing:
+                return self._done(WriteOutcome(title, "skipped", "exists", "the page exists",
+                                               old_revid=page.revid, rules=rules))
+            self.writes += 1
+            return self._done(WriteOutcome(title, "dry-run", diff=diff, rules=rules,
+                                           summary=full))
+        self._throttle()
+        try:
+            revid = self.gateway.edit(title, text, None, full, minor=False, create_only=True)
+        except StopRun as exc:
+            self.stopped = f"{exc.code or 'stop'}: {exc.message}"
+            raise
+        except PageExists as exc:
+            return self._done(WriteOutcome(title, "skipped", "exists", exc.message, rules=rules))
+        except EditRefused as exc:
+            return self._done(WriteOutcome(title, "skipped", _reason(exc), exc.message,
+                                           rules=rules))
+        return self._done(self._saved(title, None, revid, diff, rules, full, "created"))
+
+    def summary(self, summary: str) -> str:
+        """The edit summary with this run's id, so a whole run can be found and reverted."""
+        tag = f"[run {self.run_id}]"
+        return summary if tag in summary else f"{summary} {tag}".strip()
+
+    def check_shutoff(self) -> bool:
+        """Read the shutoff page now; False (and ``stopped`` set) unless it holds the run word."""
+        page_title = self.config.safety.shutoff_page
+        self._since_shutoff = 0
+        if not page_title:
+            return True
+        self.stats.shutoff_reads += 1
+        try:
+            page = self.gateway.read_page(page_title)
+        except StopRun:
+            raise
+        except Exception as exc:  # noqa: BLE001 - fail closed on any read failure
+            self.stopped = f"shutoff: cannot read {page_title} ({exc})"
+            return False
+        word = self.config.safety.run_word
+        text = (page.content or "").strip()
+        if page.missing or text.casefold() != word.strip().casefold():
+            shown = "missing" if page.missing else repr(text[:40])
+            self.stopped = f"shutoff: {page_title} is {shown}, not {word!r}"
+            log.warning("%s: no more edits in this run", self.stopped)
+            return False
+        return True
+
+    # --- one page ----------------------------------------------------------------------
+
+    def _attempt(self, page: PageRevision, transform: Transform, rules: tuple[str, ...],
+                 summary: str, retry: bool) -> WriteOutcome:
+        """Plan on ``page``'s text and save; on a conflict read again and retry once."""
+        title = page.title
+        refusal = self._refusal(page)
+        if refusal is not None:
+            return WriteOutcome(title, "skipped", refusal[0], refusal[1], page.revid,
+                                rules=rules)
+        assert page.content is not None
+        try:
+            planned = _plan(transform, page.content, rules, summary)
+        except UnsafeEdit as exc:
+            return WriteOutcome(title, "skipped", "unsafe", exc.message, page.revid,
+                                rules=rules)
+        if planned is None:
+            return WriteOutcome(title, "unchanged", old_revid=page.revid, rules=rules)
+        text, rules, summary = planned
+        full = self.summary(summary)
+        diff = unified_diff(page.content, text, title)
+        if self.dry_run:
+            self.writes += 1
+            return WriteOutcome(title, "dry-run", old_revid=page.revid, diff=diff,
+                                rules=rules, summary=full)
+        self._throttle()
+        try:
+            result = self.gateway.edit(title, text, page, full, minor=self.minor)
+        except EditConflict as exc:
+            self.stats.conflicts += 1
+            if not retry:
+                return WriteOutcome(title, "skipped", "conflict", exc.message, page.revid,
+                                    rules=rules)
+            log.info("%s: edit conflict, reading it again", title)
+            again = self.gateway.read_page(title)
+            return self._attempt(again, transform, rules, summary, retry=False)
+        except EditRefused as exc:
+            return WriteOutcome(title, "skipped", _reason(exc), exc.message, page.revid,
+                                rules=rules)
+        if not isinstance(result, int):
+            return WriteOutcome(title, "unchanged", "", "the wiki saw no change", page.revid,
+                                rules=rules)
+        return self._saved(title, page.revid, result, diff, rules, full, "edited")
+
+    def _refusal(self, page: PageRevision) -> tuple[str, str] | None:
+        """Why this fresh revision must not be edited (reason, detail), or None."""
+        if page.missing or page.content is None:
+            return ("missing", "the page does not exist (never recreated)")
+        if page.redirect_target:
+            return ("redirect", f"the page is a redirect to {page.redirect_target}")
+        problems = self.reader.read(page.content, page.title).unsafe_problems()
+        if not problems:
+            return None
+        codes = [p.code for p in problems]
+        detail = ", ".join(f"{p.code} ({p.detail})" if p.detail else p.code for p in problems)
+        return ("nobots" if "nobots" in codes else "unsafe", detail)
+
+    def _saved(self, title: str, old: int | None, new: int, diff: str,
+               rules: tuple[str, ...], summary: str, status: Status) -> WriteOutcome:
+        """Journal a confirmed save (before any other write) and count it."""
+        self.store.add_journal(JournalEntry(title, old, new, summary, diff, rules,
+                                            self.run_id))
+        self.writes += 1
+        if self._since_shutoff is not None:
+            self._since_shutoff += 1
+        return WriteOutcome(title, status, old_revid=old, new_revid=new, diff=diff,
+                            rules=rules, summary=summary)
+
+    # --- run control -------------------------------------------------------------------
+
+    def _stop_reason(self) -> str | None:
+        """Why no write may happen now (and from now on), or None."""
+        if self.stopped:
+            return self.stopped.split(":")[0]
+        if self.max_edits is not None and self.writes >= self.max_edits:
+            self.stopped = f"max-edits: {self.max_edits} edits made"
+            return "max-edits"
+        if self.dry_run:
+            return None
+        due = self._since_shutoff is None or self._since_shutoff >= SHUTOFF_EVERY
+        if due and not self.check_shutoff():
+            return "shutoff"
+        return None
+
+    def _throttle(self) -> None:
+        """Wait until ``edit_interval`` seconds have passed since the previous write."""
+        interval = self.config.safety.edit_interval
+        if self._last_write is not None and interval > 0:
+            wait = interval - (self.clock() - self._last_write)
+            if wait > 0:
+                self.sleep(wait)
+        self._last_write = self.clock()
+
+    def _done(self, outcome: WriteOutcome) -> WriteOutcome:
+        """Record, count and report one outcome."""
+        self.outcomes.append(outcome)
+        self.stats.add(outcome)
+        if outcome.status == "skipped":
+            log.warning("%s: skipped (%s) %s", outcome.title, outcome.reason, outcome.detail)
+        self.out(outcome)
+        return outcome
+
+
+def _plan(transform: Transform, text: str, rules: tuple[str, ...],
+          summary: str) -> tuple[str, tuple[str, ...], str] | None:
+    """Run the transform; None when it leaves nothing to do."""
+    result = transform(text)
+    if result is None:
+        return None
+    if isinstance(result, Rewrite):
+        new = result.text
+        rules = result.rules if result.rules is not None else rules
+        summary = result.summary if result.summary is not None else summary
+    else:
+        new = result
+    return None if new == text else (new, rules, summary)
+
+
+def _reason(exc: EditRefused) -> str:
+    """The outcome reason for a refused edit."""
+    if isinstance(exc, PageMissing):
+        return "missing"
+    if isinstance(exc, PageExists):
+        return "exists"
+    if isinstance(exc, Protected):
+        return "protected"
+    if isinstance(exc, FilterRefused):
+        return "filter"
+    return "refused"
