@@ -6,7 +6,12 @@ informel 3, unknown type 1) and 2 without (Dijon, Limoges).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from wikisync.model import Record
+
+ARTICLE_BASE = "http://127.0.0.1:8080/index.php?title="  # tests never leave 127.0.0.1
+REPO = Path(__file__).resolve().parents[2]
 
 BRETAGNE = "Pôles ESS en Bretagne"
 PAYS_DE_LA_LOIRE = "Pôles ESS en Pays de la Loire"
