@@ -202,18 +202,18 @@ def _coordinates(fields: Mapping[str, str],
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    """The CSV dialect, sniffed on the header line among ``,`` ``;`` and tab."""
+def _delimiter(text: str) -> str:
+    """The CSV delimiter, sniffed on the header line among ``,`` ``;`` and tab."""
     header = text.split("\n", 1)[0]
     try:
-        return csv.Sniffer().sniff(header, delimiters=",;\t")
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
+        return ","
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(first line number, cells) of each CSV record, multi-line quoted cells included."""
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     start = 1
     for cells in reader:
         yield start, cells
@@ -441,8 +441,8 @@ def match(dataset: Iterable[DatasetHub], wiki: Iterable[W], *,
                     free_right.discard(candidates[0])
                     break
 
-    right_titles = [[page_title(t) for t in titles(item)] for item in right]
-    run("title", [[h.fiche] if h.fiche else [] for h in left], right_titles)
+    right_titles = [_title_keys(titles(item)) for item in right]
+    run("title", [_title_keys([h.fiche]) for h in left], right_titles)
     run("name+commune", [_place_keys(h) for h in left], [_place_keys(w) for w in right])
     unique = _unique_names(left, right)
     run("name", [[k] if k in unique else [] for k in (name_key(h.name) for h in left)],
@@ -451,6 +451,11 @@ def match(dataset: Iterable[DatasetHub], wiki: Iterable[W], *,
     pairs.sort(key=lambda p: order[id(p.hub)])
     return Matching(tuple(pairs), tuple(left[i] for i in sorted(free_left)),
                     tuple(right[j] for j in sorted(free_right)))
+
+
+def _title_keys(titles: Iterable[str | None]) -> list[str]:
+    """The normalised, non-empty page titles among ``titles``."""
+    return [key for key in map(page_title, titles) if key]
 
 
 def _place_keys(item: WikiHub) -> list[tuple[str, str]]:
