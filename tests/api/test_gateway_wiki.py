@@ -86,7 +86,7 @@ def test_big_contents_are_merged_across_rvcontinue(devwiki: DevWiki, gateway: Ga
     assert gateway.requests["read"] - before >= 2
     assert len(batches) == 1
     assert {p.title for p in batches[0]} == set(pages)
-    assert all(p.content == pages[p.title] for p in batches[0])
+    assert all((p.content or "").rstrip() == pages[p.title].rstrip() for p in batches[0])
 
 
 def test_prefetch_fetches_in_a_background_thread(devwiki: DevWiki,
@@ -125,6 +125,10 @@ def test_read_titles_keeps_order_and_flags_missing(devwiki: DevWiki, gateway: Ga
     assert pages[0].content == "B" and not pages[0].missing
     assert pages[3].redirect_target == a
     assert pages[0].curtimestamp and pages[0].revid and pages[0].user
+    ids = [pages[3].pageid, 99_999_999, pages[0].pageid]
+    by_id = [p for batch in gateway.iter_pageid_batches(ids) for p in batch]
+    assert [(p.pageid, p.title, p.missing) for p in by_id] == [
+        (pages[3].pageid, redirect, False), (99_999_999, "", True), (pages[0].pageid, b, False)]
 
 
 def test_embedded_titles_redirects_and_recent_changes(devwiki: DevWiki, gateway: Gateway,

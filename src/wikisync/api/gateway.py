@@ -71,6 +71,13 @@ class Gateway:
         self._site = None
         return user
 
+    def call(self, params: Params, kind: str = "read", post: bool = False) -> dict[str, Any]:
+        """A raw api.php call, retried, counted and asserted like every other.
+
+        For queries the gateway has no method for; ``kind`` is read, write, login or other.
+        """
+        return self.session.call(params, kind, post)
+
     def _call(self, params: Params, kind: str) -> dict[str, Any]:
         return self.session.call(params, kind)
 
@@ -106,6 +113,12 @@ class Gateway:
                            prefetch: bool = False) -> Iterator[list[PageRevision]]:
         """Batches of page revisions for explicit titles (missing pages included)."""
         batches = reads.title_batches(self._call, titles, self.site_info().page_limit)
+        return reads.prefetch(batches) if prefetch else batches
+
+    def iter_pageid_batches(self, pageids: Iterable[int], *,
+                            prefetch: bool = False) -> Iterator[list[PageRevision]]:
+        """Batches of page revisions for page ids (unknown ids come back ``missing``)."""
+        batches = reads.pageid_batches(self._call, pageids, self.site_info().page_limit)
         return reads.prefetch(batches) if prefetch else batches
 
     def read_titles(self, titles: Iterable[str]) -> list[PageRevision]:

@@ -92,13 +92,27 @@ def title_batches(call: Call, titles: Iterable[str], limit: int) -> Iterator[lis
     unique = list(dict.fromkeys(titles))
     for start in range(0, len(unique), limit):
         chunk = unique[start:start + limit]
-        yield _read_chunk(call, chunk)
+        found, normalized = _read_chunk(call, "titles", chunk)
+        pages = {p.title: p for p in found}
+        yield [pages[normalized.get(t, t)] for t in chunk if normalized.get(t, t) in pages]
 
 
-def _read_chunk(call: Call, titles: list[str]) -> list[PageRevision]:
-    pages: dict[str, PageRevision] = {}
+def pageid_batches(call: Call, pageids: Iterable[int], limit: int) -> Iterator[list[PageRevision]]:
+    """Yield the pages of ``pageids`` (in that order; unknown ids come back ``missing``)."""
+    unique = list(dict.fromkeys(int(i) for i in pageids))
+    for start in range(0, len(unique), limit):
+        chunk = unique[start:start + limit]
+        pages, _ = _read_chunk(call, "pageids", [str(i) for i in chunk])
+        by_id = {p.pageid: p for p in pages if p.pageid}
+        missing = [p for p in pages if not p.pageid]
+        yield [by_id[i] for i in chunk if i in by_id] + missing
+
+
+def _read_chunk(call: Call, key: str,
+                values: list[str]) -> tuple[list[PageRevision], dict[str, str]]:
+    """Read one request's worth of titles or pageids; the pages and the title normalisations."""
     normalized: dict[str, str] = {}
-    request: dict[str, str | int] = {**REVISION_PARAMS, "titles": "|".join(titles)}
+    request: dict[str, str | int] = {**REVISION_PARAMS, key: "|".join(values)}
     pending: dict[str | int, dict[str, Any]] = {}
     cont: dict[str, Any] = {}
     while True:
@@ -107,12 +121,8 @@ def _read_chunk(call: Call, titles: list[str]) -> list[PageRevision]:
         normalized.update({n["from"]: n["to"] for n in query.get("normalized", [])})
         _merge(pending, query.get("pages", []), result.get("curtimestamp"))
         if "continue" not in result:
-            break
+            return [_revision(entry) for entry in pending.values()], normalized
         cont = result["continue"]
-    for entry in pending.values():
-        revision = _revision(entry)
-        pages[revision.title] = revision
-    return [pages[normalized.get(t, t)] for t in titles if normalized.get(t, t) in pages]
 
 
 def iter_list(call: Call, params: Params, key: str, kind: str = "read") -> Iterator[dict[str, Any]]:

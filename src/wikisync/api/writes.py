@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wikisync.api.errors import ConnectionLost
+from wikisync.api.errors import ConnectionLost, ServerBusy
 from wikisync.api.http import Transport
 from wikisync.api.model import NOCHANGE, PageRevision
 from wikisync.api.session import Session
@@ -109,7 +109,7 @@ class Editor:
                     return {"edit": {"result": "Success", "newrevid": landed}}
             try:
                 return self.transport.request(full, "write", post=True)
-            except ConnectionLost:
+            except (ConnectionLost, ServerBusy):  # a 502/504 may come after the save too
                 lost[0] = True
                 raise
 
