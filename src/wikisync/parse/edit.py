@@ -95,6 +95,11 @@ class Editor:
         keys = matcher.names_for(template)
         return [t for t in found.templates if template_key(str(t.name)) in keys]
 
+    def _kinds(self, found: Scan) -> list[str]:
+        """The record templates of a page, in order: an edit must not add or lose one."""
+        kinds = (self.reader.matcher.kind(str(t.name)) for t in found.templates)
+        return [kind for kind in kinds if kind is not None]
+
     def _param_name(self, param: str) -> str:
         """A record field name (``map_link``) stands for its canonical parameter (``carte``)."""
         if param in self.schema.params and param_key(param) not in _all_param_names(self.schema):
@@ -116,7 +121,7 @@ class Editor:
         """The new text must parse as safely, with the same templates and the values written."""
         after = scan(parse_wikitext(new_text))
         page = self.reader.read_scan(after)
-        if page.unsafe_problems() or len(after.templates) != len(before.templates):
+        if page.unsafe_problems() or self._kinds(after) != self._kinds(before):
             raise UnsafeEdit(_unsafe_message("the edited page would be broken", page))
         for spot in located:
             instances = self._instances(after, spot.change.template)
@@ -185,16 +190,19 @@ def replace_value(old: str, new: str, style: ParamStyle) -> str:
     Comments and ``<ref>``s before and after the content stay; a value that was only
     comments (a placeholder like ``<!-- à compléter -->``) is replaced whole, refs kept.
     """
-    pieces = _pieces(parse_wikitext(old))
-    first = next((i for i, (kind, _) in enumerate(pieces) if kind == "content"), None)
-    if first is None:
-        lead, _, trail = split_ws("".join(t for k, t in pieces if k == "space"))
-        refs = "".join(t for k, t in pieces if k == "ref")
+    lead, core, trail = split_ws(old)
+    if not new:  # an emptied value: ``| p =`` then the line end, no dangling space
+        lead = ""
+        style = ParamStyle()
+    pieces = _pieces(parse_wikitext(core))
+    solid = [i for i, (kind, _) in enumerate(pieces) if kind != "space"]
+    content = [i for i in solid if pieces[i][0] == "content"]
+    if not content:  # empty, or only comments and refs: a placeholder, replaced whole
+        refs = "".join(text for kind, text in pieces if kind == "ref")
         return (lead or style.value_lead) + new + refs + trail
-    last = max(i for i, (kind, _) in enumerate(pieces) if kind == "content")
-    before = "".join(t for _, t in pieces[:first])
-    after = "".join(t for _, t in pieces[last + 1 :])
-    return (before or style.value_lead) + new + after
+    before = "".join(text for _, text in pieces[: content[0]])
+    after = "".join(text for _, text in pieces[content[-1] + 1 :])
+    return (lead + before or style.value_lead) + new + after + trail
 
 
 def _pieces(code: Wikicode) -> list[tuple[str, str]]:

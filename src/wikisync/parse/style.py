@@ -33,15 +33,17 @@ class ParamStyle:
         return self.name_lead + name + self.name_trail
 
 
+WS = " \t\n\r\x0b\x0c"  # what MediaWiki trims around a named parameter's value (PHP trim)
+
+
 def split_ws(text: str) -> tuple[str, str, str]:
     """Leading whitespace, content, trailing whitespace (all-blank: split at the newline)."""
-    core = text.strip()
+    core = text.strip(WS)
     if not core:
         cut = text.find("\n")
         return (text, "", "") if cut < 0 else (text[:cut], "", text[cut:])
-    start = text.index(core[0])
-    end = start + len(core)
-    return text[:start], core, text[end:]
+    start = len(text) - len(text.lstrip(WS))
+    return text[:start], core, text[start + len(core) :]
 
 
 def _most_common(values: list[str], default: str) -> str:
