@@ -6,12 +6,15 @@ informel 3, unknown type 1) and 2 without (Dijon, Limoges).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from wikisync.model import Record
 
 ARTICLE_BASE = "http://127.0.0.1:8080/index.php?title="  # tests never leave 127.0.0.1
 REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "examples" / "samples"
 
 BRETAGNE = "Pôles ESS en Bretagne"
 PAYS_DE_LA_LOIRE = "Pôles ESS en Pays de la Loire"
@@ -101,3 +104,22 @@ def sample_records() -> list[Record]:
         header(NORMANDIE, "Normandie"),
         row(NORMANDIE, 0, "Pôle ESS de Caen", "coopérative", "Caen", 49.1829, -0.3707),
     ]
+
+
+def sample_wiki_expected() -> dict[str, Any]:
+    """``examples/samples/expected.json``: what the sample wiki holds."""
+    return dict(json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8")))
+
+
+def sample_wiki_records() -> list[Record]:
+    """The records of the sample wiki's pages (``examples/samples``), read by the parser."""
+    from wikisync.parse import parse
+
+    titles = json.loads((SAMPLES / "pages.json").read_text(encoding="utf-8"))
+    redirects = sample_wiki_expected()["template_redirects"]
+    aliases = {target: [name] for name, target in redirects.items()}
+    records: list[Record] = []
+    for file_name, title in titles.items():
+        text = (SAMPLES / "pages" / file_name).read_text(encoding="utf-8")
+        records += parse(text, title, aliases=aliases)
+    return records

@@ -15,16 +15,15 @@ from map_samples import (
     EXPECTED_MISSING,
     EXPECTED_PINS,
     LORIENT,
-    REPO,
+    sample_wiki_expected,
+    sample_wiki_records,
 )
 
 from wikisync.export.geo import MapData, MapSettings, map_data, render_geojson, to_geojson
 from wikisync.hubs import Hub, build_hubs
-from wikisync.parse import parse
 from wikisync.schema import DEFAULT_TYPES
 
 HEX = {t.key: t.hex for t in DEFAULT_TYPES}
-SAMPLES = REPO / "examples" / "samples"
 
 
 def check_rfc7946(doc: Any) -> None:
@@ -149,20 +148,9 @@ def test_empty_map_is_valid() -> None:
 # --- the sample wiki of examples/samples -----------------------------------------------
 
 
-def sample_hubs() -> list[Hub]:
-    titles = json.loads((SAMPLES / "pages.json").read_text(encoding="utf-8"))
-    expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
-    aliases = {target: [name] for name, target in expected["template_redirects"].items()}
-    records = []
-    for file_name, title in titles.items():
-        text = (SAMPLES / "pages" / file_name).read_text(encoding="utf-8")
-        records += parse(text, title, aliases=aliases)
-    return build_hubs(records)
-
-
 def test_sample_wiki_map(tmp_path: Path) -> None:
-    expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
-    hubs = sample_hubs()
+    expected = sample_wiki_expected()
+    hubs = build_hubs(sample_wiki_records())
     assert len(hubs) == expected["fiche_pages"] + len(expected["row_only_hubs"])
     by_name = {hub.name: hub for hub in hubs}
     for item in expected["row_only_hubs"]:
