@@ -19,7 +19,7 @@ import requests
 from wikisync.devwiki import DevWiki, Fault, FaultProxy, MiniClient
 from wikitools import TEST_USER_AGENT, bot_client, editor_client
 
-pytestmark = pytest.mark.wiki
+# Tests using the ``devwiki`` fixture are marked ``wiki`` by conftest; others need no PHP.
 
 Title = Callable[..., str]
 HEADERS = {"User-Agent": TEST_USER_AGENT}
@@ -165,6 +165,7 @@ def test_run_maintenance_and_jobs(devwiki: DevWiki) -> None:
     assert devwiki.run_jobs() >= 0
 
 
+@pytest.mark.wiki
 def test_cli_start_status_stop(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
 
@@ -188,6 +189,22 @@ def test_cli_start_status_stop(tmp_path: Path) -> None:
     assert cli("status").returncode == 1
     with pytest.raises(requests.ConnectionError):
         requests.get(state["api_url"], timeout=5)
+
+
+def test_missing_packages_are_installed_with_apt_get(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wikisync.devwiki import install
+
+    calls: list[list[str]] = []
+    ready = iter([False, True])
+    monkeypatch.setattr(install, "php_ready", lambda: next(ready))
+    monkeypatch.setattr(install, "missing_packages", lambda: ["mediawiki"])
+    monkeypatch.setattr(install.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(install.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(install, "run", lambda cmd, **kw: calls.append(cmd))
+    install.ensure_packages()
+    assert calls[0] == ["apt-get", "update"]
+    assert calls[1][:4] == ["apt-get", "install", "-y", "--no-install-recommends"]
+    assert {"mediawiki", "php-cli", "php-sqlite3", "php-intl"} <= set(calls[1])
 
 
 # --- the proxy: faithful forwarding ----------------------------------------------------
