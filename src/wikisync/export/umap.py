@@ -20,7 +20,7 @@ from wikisync.export.geo import (
 )
 
 FRANCE_CENTER = [2.4, 46.6]  # lon, lat: where the map opens when there is no pin
-POPUP_TEMPLATE = "# {name}\n{type_label}\n{commune}\n[[{url}|{url}]]"
+POPUP_TEMPLATE = "# {name}\n{type_label}\n{commune}\n{url}"  # uMap links bare URLs
 
 
 def _layer(name: str, hex_colour: str, pins: list[Pin]) -> dict[str, Any]:
