@@ -105,13 +105,13 @@ def test_threshold_is_configurable() -> None:
     assert run([fiche("Pôle D")], data, threshold=45) == []
 
 
-def test_value_on_one_side_only() -> None:
-    records = [fiche("Pôle E", lat=None, lon=None, website="http://e.example.org")]
-    data = dataset(csv_row("Pôle E"))
+def test_value_missing_on_the_wiki_only() -> None:
+    records = [fiche("Pôle E", lat=None, lon=None, type=None, website="http://e.example.org")]
+    data = dataset(csv_row("Pôle E", type_="informel", commune=""))
     assert [(d["field"], d["wiki"], d["dataset"], d["detail"]) for d in run(records, data)] == [
         ("coordinates", None, "48.39, -4.49", "missing on the wiki"),
-        ("website", "http://e.example.org", None, "missing in the dataset"),
-    ]
+        ("type", None, "informel", "missing on the wiki"),
+    ]  # the dataset's empty commune and website cells are no difference
 
 
 def test_fields_without_a_dataset_column_are_not_compared() -> None:

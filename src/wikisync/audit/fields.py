@@ -49,11 +49,13 @@ def type_text(item: Any, types: Sequence[HubType]) -> str | None:
 
 
 def _one_sided(name: str, left: str | None, right: str | None, report: bool) -> FieldDiff | None:
-    """A diff when only one side has a value and one-sided diffs are asked (dataset only)."""
-    if not report or (left is None) == (right is None):
+    """A diff when the wiki lacks a value the other side has, if such diffs are asked.
+
+    The reverse (an empty dataset cell) is no difference: the reference may be incomplete.
+    """
+    if not report or left is not None or right is None:
         return None
-    detail = "missing on the wiki" if left is None else "missing in the dataset"
-    return FieldDiff(name, left, right, detail)
+    return FieldDiff(name, left, right, "missing on the wiki")
 
 
 def compare_coordinates(left: Any, right: Any, threshold: float,
@@ -84,8 +86,8 @@ def compare_fields(left: Any, right: Any, fields: Sequence[str], types: Sequence
     """Diffs between two hub descriptions on ``fields`` (see ``audit.MISMATCH_FIELDS``).
 
     Names and places compare as normalised text, types by key, websites by ``website_key``,
-    départements by code, coordinates by distance. A value missing on one side is a diff
-    only when ``one_sided`` is set.
+    départements by code, coordinates by distance. A value missing on the left (wiki) side
+    only is a diff when ``one_sided`` is set; a value missing on the right side never is.
     """
     diffs: list[FieldDiff | None] = []
     same: Same

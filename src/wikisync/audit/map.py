@@ -31,7 +31,7 @@ class MapPin:
 
     point: DatasetHub  # name, commune, coordinates, and ``fiche``: the page it names
     colour: str | None
-    link: str | None
+    links: tuple[str, ...]  # every link the pin declares (uMap outlink, url, popup…)
 
 
 def _first(properties: Mapping[str, Any], keys: Sequence[str]) -> str | None:
@@ -47,17 +47,17 @@ def _options(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _link(properties: Mapping[str, Any]) -> str | None:
-    """The pin's link: uMap ``outlink``, a link property, else the first link of the popup."""
-    link = _first(_options(properties.get("_umap_options")), ("outlink",))
-    link = link or _first(properties, LINK_KEYS)
-    if link:
-        return link
+def _links(properties: Mapping[str, Any]) -> tuple[str, ...]:
+    """The pin's links: uMap ``outlink`` and link properties, else the popup's first link."""
+    found = [_first(_options(properties.get("_umap_options")), ("outlink",))]
+    found += [_first(properties, (key,)) for key in LINK_KEYS]
+    links = tuple(dict.fromkeys(link for link in found if link))
+    if links:
+        return links
     description = _first(properties, ("description",)) or ""
-    found = _MARKDOWN_LINK.search(description) or _BARE_URL.search(description)
-    if found is None:
-        return None
-    return found.group(1) if found.re is _MARKDOWN_LINK else found.group(0)
+    markdown = _MARKDOWN_LINK.search(description)
+    bare = _BARE_URL.search(description)
+    return (markdown.group(1),) if markdown else (bare.group(0),) if bare else ()
 
 
 def _layers(data: Any) -> Iterator[tuple[Any, Mapping[str, Any]]]:
@@ -88,14 +88,15 @@ def read_pins(data: Any) -> tuple[list[MapPin], list[Difference]]:
             detail = "the pin has no name" if name is None else "not a valid Point"
             problems.append(Difference("problem", name, None, "bad-pin", None, where, detail))
             continue
-        link = _link(properties)
+        links = _links(properties)
         colour = (_first(properties, COLOUR_KEYS)
                   or _first(_options(properties.get("_umap_options")), ("color",))
                   or _first(layer, ("color",)))
-        explicit = page_title(_first(properties, ("fiche", "title")) or link)
+        explicit = page_title(_first(properties, ("fiche", "title"))
+                              or next(iter(links), None))
         hub = DatasetHub(where, name, commune=_first(properties, ("commune", "ville")),
                          lat=point[0], lon=point[1], fiche=explicit, raw=properties)
-        pins.append(MapPin(hub, colour, link))
+        pins.append(MapPin(hub, colour, links))
     return pins, problems
 
 
@@ -128,17 +129,18 @@ def _same_target(expected: Link, link: str) -> bool:
 
 
 def link_diff(hub: Hub, pin: MapPin, config: Config) -> Difference | None:
-    """A ``map-mismatch`` when the pin does not lead where the link order says."""
+    """A ``map-mismatch`` when the pin (or one of its links) does not lead where it should."""
     base = article_base(config.wiki.api)
     expected = pin_link(hub, config.map.link_order, base or "$1")
-    if expected is None and pin.link is None:
-        return None
-    if expected is not None and pin.link is not None and _same_target(expected, pin.link):
+    wrong = [link for link in pin.links
+             if expected is None or not _same_target(expected, link)]
+    if (expected is None or pin.links) and not wrong:
         return None
     shown = None if expected is None else expected.url if base or not expected.page \
         else expected.page
     detail = f"should lead to the {expected.kind}" if expected else "the hub has no link"
-    return Difference("map-mismatch", hub.name, hub.page, "link", shown, pin.link, detail)
+    return Difference("map-mismatch", hub.name, hub.page, "link", shown,
+                      wrong[0] if wrong else None, detail)
 
 
 def compare_map(hubs: Sequence[Hub], data: Any, config: Config,
