@@ -58,7 +58,7 @@ class RecordReader:
         self.types = {
             fold_key(variant): hub.key
             for hub in schema.types
-            for variant in (hub.label, *hub.variants, hub.key)
+            for variant in (hub.label, *hub.variants)
         }
 
     def read(self, template: Template, title: str, source: Source, instance: int) -> Record:
@@ -112,8 +112,9 @@ class RecordReader:
                 )
 
     def _contact(self, params: Params) -> str | None:
-        """Contact, e-mail and phone are distinct parameters: their values joined by ``; ``."""
-        values = [value_text(p.value) for _, _, p in self._present(params, "contact")]
+        """Contact, e-mail and phone are distinct parameters: values joined in schema order."""
+        found = (params.last(name) for name in self.names.get("contact", ()))
+        values = [value_text(last[1].value) for last in found if last is not None]
         return "; ".join(v for v in values if v) or None
 
     def _website(self, record: Record, params: Params, problems: list[Problem]) -> None:
