@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from wikisync.devwiki.client import MiniClient
 from wikisync.devwiki.dump import build_dump
 from wikisync.devwiki.install import (
     MW_ROOT,
@@ -199,7 +200,8 @@ class DevWiki:
     def _install(cls, directory: Path, port: int) -> DevWiki:
         """Fresh install: installer, settings, accounts with BotPasswords."""
         if (directory / "LocalSettings.php").exists():
-            raise DevWikiError(f"{directory} has a LocalSettings.php but no {STATE_FILE}")
+            raise DevWikiError(f"{directory} has a LocalSettings.php but no {STATE_FILE} "
+                               "(an interrupted install?); delete the directory and start again")
         accounts = {
             key: Account(name, _random_password(), f"{name}@{APP_ID}", _bot_password())
             for key, name in (("admin", ADMIN_USER), ("bot", BOT_USER), ("editor", EDITOR_USER))
@@ -274,8 +276,6 @@ class DevWiki:
 
     def _check_login(self) -> None:
         """Log the bot in through the API with its BotPassword; raise if that fails."""
-        from wikisync.devwiki.client import MiniClient
-
         client = MiniClient(self.api_url)
         result = client.login(self.bot_username, self.bot_password)
         if result.get("result") != "Success":
