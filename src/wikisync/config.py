@@ -151,6 +151,7 @@ _KNOWN = {
     "map": {"link", "link_order", "extension"},
     "dataset": {"path", "owns"},
     "rules": {"map_links", "dataset", "geocode"},
+    "geocode": {"write", "domain", "scheme", "min_delay", "min_score", "timeout"},
     "generate": {"templates"},
     "export": {"geojson", "kml", "csv", "umap", "html", "json"},
     "schema": {"templates", "params", "types", "bot_name"},

@@ -36,7 +36,7 @@ class LineProgress:
             now = time.monotonic()
             if now - self._last >= self.every or event.done == event.total:
                 total = f"/{event.total}" if event.total is not None else ""
-                self._line(f"read {event.done}{total} pages")
+                self._line(f"{event.message or 'read'} {event.done}{total} pages")
                 self._last = now
 
     def _line(self, text: str) -> None:
@@ -63,17 +63,17 @@ class BarProgress:
         if event.phase in ("discover", "note") and event.message:
             self.console.print(event.message)
         elif event.phase == "read":
-            self._start(event.total)
+            self._start(event.total, event.message)
         elif event.phase == "stored":
             self._start(event.total)
             self.bar.update(self.task, completed=event.done, total=event.total)
         elif event.phase == "done":
             self.close()
 
-    def _start(self, total: int | None) -> None:
+    def _start(self, total: int | None, description: str = "") -> None:
         if self.task is None:
             self.bar.start()
-            self.task = self.bar.add_task("reading pages", total=total)
+            self.task = self.bar.add_task(description or "reading pages", total=total)
 
     def close(self) -> None:
         """Stop the bar (it disappears, leaving the summary clean)."""

@@ -1,0 +1,224 @@
+"""``wikisync sync`` (plan and apply the write rules) and ``wikisync history`` (the journal)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+
+import click
+
+from wikisync.api import Gateway
+from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.store import JournalEntry, RunInfo, Store
+from wikisync.sync.planner import Note
+from wikisync.sync.rules import RULE_NAMES
+from wikisync.sync.run import SyncOptions, SyncResult, sync
+from wikisync.sync.writer import WriteOutcome
+from wikisync.ui import progress_for
+
+KILL_HOOK = "WIKISYNC_TEST_KILL_AFTER_EDIT"  # tests: SIGKILL ourselves after edit k
+MAX_LISTED = 15
+
+
+def colour_diff(diff: str, colour: bool) -> str:
+    """A unified diff, coloured for a terminal when ``colour``."""
+    if not colour:
+        return diff
+    styled = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            styled.append(click.style(line, bold=True))
+        elif line.startswith("+"):
+            styled.append(click.style(line, fg="green"))
+        elif line.startswith("-"):
+            styled.append(click.style(line, fg="red"))
+        elif line.startswith("@@"):
+            styled.append(click.style(line, fg="cyan"))
+        else:
+            styled.append(line)
+    return "".join(styled)
+
+
+def outcome_line(outcome: WriteOutcome) -> str:
+    """One line for one page's outcome."""
+    if outcome.written:
+        return f"{outcome.status}: {outcome.title} (r{outcome.old_revid} → r{outcome.new_revid})"
+    detail = f": {outcome.detail}" if outcome.detail else ""
+    reason = f" ({outcome.reason}{detail})" if outcome.reason else ""
+    return f"{outcome.status}: {outcome.title}{reason}"
+
+
+def reporter(app: AppContext, colour: bool) -> Callable[[WriteOutcome], None]:
+    """Print each outcome as it happens: diffs in a dry run, a line otherwise."""
+    kill_after = int(os.environ.get(KILL_HOOK, "0") or 0)
+    written = [0]
+
+    def report(outcome: WriteOutcome) -> None:
+        if outcome.status == "dry-run":
+            click.echo(f"# {outcome.title} — {outcome.summary}")
+            click.echo(colour_diff(outcome.diff, colour), nl=False)
+        elif outcome.status != "unchanged" and (app.verbosity >= 0):
+            click.echo(outcome_line(outcome))
+        written[0] += outcome.written
+        if kill_after and written[0] >= kill_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return report
+
+
+def summary(result: SyncResult) -> list[str]:
+    """The end-of-run summary."""
+    kind = "sync (dry run)" if result.dry_run else "sync"
+    lines = [f"{kind} [run {result.run_id}] finished in {result.seconds:.2f} s",
+             f"rules: {', '.join(result.rules) or 'none'}",
+             f"plan: {len(result.plan.pages)} pages, {result.plan.change_count} changes"]
+    done = "would edit" if result.dry_run else "edited"
+    count = result.count("dry-run" if result.dry_run else "edited")
+    lines.append(f"{done}: {count}, unchanged: {result.count('unchanged')}, "
+                 f"skipped: {result.count('skipped')}, not tried: {result.count('stopped')}")
+    lines += [f"  {outcome_line(o)}" for o in result.outcomes if o.failed][:MAX_LISTED]
+    lines += _notes("refused (not edited)", result.plan.refused)
+    lines += _notes("note", result.plan.notes)
+    lines += _geocoding(result)
+    if result.stopped:
+        lines.append(f"stopped: {result.stopped}")
+    requests = ", ".join(f"{k} {n}" for k, n in sorted(result.requests.items()))
+    lines.append(f"requests: {requests or 'none'} ({sum(result.requests.values())} in all)")
+    return lines
+
+
+def _notes(label: str, notes: list[Note]) -> list[str]:
+    lines = [f"{label}: {n.title} ({n.kind}: {n.detail})" for n in notes[:MAX_LISTED]]
+    if len(notes) > MAX_LISTED:
+        lines.append(f"{label}: ... and {len(notes) - MAX_LISTED} more")
+    return lines
+
+
+def _geocoding(result: SyncResult) -> list[str]:
+    report = result.geocoding
+    if report is None:
+        return []
+    lines = [f"geocoding: {len(report.points)} found ({report.cached} cached, "
+             f"{report.asked} asked), {len(report.not_found)} not found"]
+    lines += [f"geocoding error: {error}" for error in report.errors[:MAX_LISTED]]
+    return lines
+
+
+@cli.command("sync")
+@click.option("--dry-run", is_flag=True, help="Show each page's diff; write nothing.")
+@click.option("--no-pull", is_flag=True, help="Plan from the store as it is (no pull first).")
+@click.option("--dataset", "dataset", type=click.Path(dir_okay=False, exists=True),
+              help="Reference dataset (CSV or GeoJSON); turns the dataset rule on.")
+@click.option("--rule", "only", multiple=True, type=click.Choice(RULE_NAMES),
+              help="Apply only this rule (repeatable); default: every rule that is on.")
+@click.option("--geocode/--no-geocode", default=None,
+              help="Turn the geocoding rule on or off for this run.")
+@click.option("--accept-geocoded", is_flag=True, help="Write the geocoded coordinates.")
+@click.option("--max-edits", type=click.IntRange(min=0), help="Make at most N edits.")
+@click.option("--page", "titles", multiple=True, help="Only this page (repeatable).")
+@click.option("--prefix", "prefixes", multiple=True,
+              help="Only pages whose title starts with this (repeatable).")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="State file (default: [state] path of the config).")
+@pass_app
+def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | None,
+                 only: tuple[str, ...], geocode: bool | None, accept_geocoded: bool,
+                 max_edits: int | None, titles: tuple[str, ...], prefixes: tuple[str, ...],
+                 store_path: str | None) -> None:
+    """Apply the write rules (map links, dataset, geocoding) to the wiki.
+
+    Pulls first (incremental), plans from the store, then for each page reads it again,
+    re-plans on that text and makes one edit with all its changes. --dry-run prints the
+    diffs instead. Exit 0 done, 1 some planned pages left undone, 3 wiki stopped us.
+
+    \b
+    Example:
+      wikisync sync --dry-run
+      wikisync sync --dataset reference.csv --max-edits 20
+    """
+    config = app.config
+    options = SyncOptions(dry_run=dry_run, pull=not no_pull, dataset=dataset, only=only,
+                          geocode=geocode, accept_geocoded=accept_geocoded,
+                          max_edits=max_edits, titles=titles, prefixes=prefixes)
+    progress = progress_for(quiet=app.verbosity < 0 or dry_run)
+    report = reporter(app, colour=sys.stdout.isatty())
+    with Store(store_path or config.state_path) as store:
+        try:
+            result = sync(_gateway(app), store, config, options, out=report, progress=progress)
+        finally:
+            getattr(progress, "close", lambda: None)()
+    for line in summary(result):
+        app.say(line)
+    if result.exit_code:
+        raise click.exceptions.Exit(result.exit_code)
+
+
+def _gateway(app: AppContext) -> Gateway:
+    """A gateway to the configured wiki, logged in when a username is configured."""
+    wiki = app.config.require_wiki()
+    gateway = Gateway(wiki)
+    if wiki.username:
+        gateway.login()
+    return gateway
+
+
+# --- history ------------------------------------------------------------------------------
+
+
+def entry_lines(entry: JournalEntry, diff: bool, colour: bool) -> list[str]:
+    """One journal entry: page, revisions, rules, summary (and its diff on demand)."""
+    old = f"r{entry.old_revid}" if entry.old_revid else "new"
+    lines = [f"  {entry.title}  {old} → r{entry.new_revid}  [{', '.join(entry.rules)}]  "
+             f"{entry.summary}"]
+    if diff and entry.diff:
+        lines.append(colour_diff(entry.diff, colour).rstrip("\n"))
+    return lines
+
+
+def run_line(run: RunInfo, edits: int) -> str:
+    """One run's header line."""
+    return (f"run {run.id}  {run.kind}  {run.started}  {run.status}  "
+            f"{edits} edit{'s' if edits != 1 else ''}")
+
+
+@cli.command("history")
+@click.option("--run", "run_id", type=int, help="Only this run.")
+@click.option("--page", "title", help="Only the edits of this page.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show each edit's diff.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many of the latest runs to list.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="State file (default: [state] path of the config).")
+@pass_app
+def history_command(app: AppContext, run_id: int | None, title: str | None, show_diff: bool,
+                    limit: int, store_path: str | None) -> None:
+    """List what each run changed on the wiki (from the journal), newest run first.
+
+    Every edit summary ends with [run N]: search the wiki's contributions for it to find
+    (and revert) a whole run.
+
+    \b
+    Example:
+      wikisync history
+      wikisync history --run 12 --diff
+    """
+    colour = sys.stdout.isatty()
+    with Store(store_path or app.config.state_path) as store:
+        runs = [r for r in store.runs(limit=10_000) if run_id is None or r.id == run_id]
+        if run_id is not None and not runs:
+            raise click.UsageError(f"no run {run_id} in the store")
+        shown = 0
+        for run in runs:
+            entries = store.journal(run_id=run.id, title=title)
+            if run.kind != "sync" and not entries:
+                continue
+            click.echo(run_line(run, len(entries)))
+            for entry in entries:
+                click.echo("\n".join(entry_lines(entry, show_diff, colour)))
+            shown += 1
+            if shown >= limit:
+                break
+        if not shown:
+            app.say("no run has written anything yet")

@@ -1,0 +1,280 @@
+"""The planner: records + stored state + rules -> the changes to make, page by page. Pure.
+
+The same ``plan_records`` runs twice for a page: on the stored records to build the plan
+(and the dry-run), then on the records of the page's fresh text just before writing, so
+what is written always follows from what is on the wiki at that moment.
+
+Which hubs the rules look at:
+
+* fiche records, and ``Pôle ESS`` rows (region headers carry no hub and get nothing);
+* the dataset is matched (``dataset.match``) with fiches and with rows that have no
+  ``fiche``: a row that names its fiche is that hub's second mention, the fiche gets the
+  dataset's values;
+* a row without coordinates of its own uses its fiche's point for its map link (the hub
+  has coordinates, the row only refers to them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from wikisync.dataset import DatasetHub, match
+from wikisync.model import Change, Record
+from wikisync.parse.names import same_field_names, title_key
+from wikisync.schema import Schema
+from wikisync.sync.rules import (
+    GEOCODE,
+    Point,
+    RuleSet,
+    coordinate_changes,
+    dataset_changes,
+    has_coordinates_text,
+    map_link,
+    map_link_change,
+    rule_label,
+)
+
+RecordKey = tuple[str, str, int]  # page title, source, instance
+
+
+def record_key(record: Record) -> RecordKey:
+    """The identity of a record across reads of its page."""
+    return (record.title, record.source, record.instance)
+
+
+@dataclass(frozen=True)
+class Context:
+    """The stored state the rules need besides the page itself."""
+
+    schema: Schema
+    rules: RuleSet
+    matches: Mapping[RecordKey, DatasetHub] = field(default_factory=dict)
+    fiches: Mapping[str, Record] = field(default_factory=dict)  # title_key -> fiche record
+    geocoded: Mapping[RecordKey, Point] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the plan reports without changing it (a proposal, a refused change)."""
+
+    title: str
+    kind: str  # geocoded, duplicate-param, unsafe, nobots
+    detail: str
+
+
+@dataclass
+class PagePlan:
+    """The changes for one page, with the rules and the summary naming them."""
+
+    title: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The rules asking for changes on this page, in first-use order."""
+        return tuple(dict.fromkeys(change.rule for change in self.changes))
+
+    @property
+    def summary(self) -> str:
+        """``wikisync: lien carte (2), site web depuis le jeu de données (1)``."""
+        return edit_summary(self.changes)
+
+
+@dataclass
+class Plan:
+    """Pages to edit (in title order), pages refused from the stored state, and notes."""
+
+    pages: list[PagePlan] = field(default_factory=list)
+    refused: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def change_count(self) -> int:
+        """How many parameter changes the plan holds."""
+        return sum(len(page.changes) for page in self.pages)
+
+
+def edit_summary(changes: Iterable[Change]) -> str:
+    """The edit summary: each rule's label and how many hubs (template instances) it changes."""
+    hubs: dict[str, set[tuple[str, int]]] = {}
+    for change in changes:
+        hubs.setdefault(change.rule, set()).add((change.template, change.instance))
+    parts = [f"{rule_label(rule)} ({len(where)})" for rule, where in hubs.items()]
+    return "wikisync: " + ", ".join(parts)
+
+
+# --- the context ------------------------------------------------------------------------
+
+
+def build_context(records: Iterable[Record], schema: Schema, rules: RuleSet,
+                  dataset: Iterable[DatasetHub] = (),
+                  geocoded: Mapping[RecordKey, Point] | None = None) -> Context:
+    """Match the dataset with the stored hubs and index the fiches, for the whole store."""
+    records = list(records)
+    fiches = {title_key(r.title): r for r in records if r.source == "fiche"}
+    matches: dict[RecordKey, DatasetHub] = {}
+    if rules.dataset:
+        wiki = [r for r in records if _is_hub(r)]
+        matches = {record_key(p.wiki): p.hub for p in match(list(dataset), wiki).pairs}
+    return Context(schema, rules, matches, fiches, dict(geocoded or {}))
+
+
+def _is_hub(record: Record) -> bool:
+    """Records the dataset describes: fiches, and rows without a fiche of their own."""
+    return record.source == "fiche" or (record.source == "row" and not record.fiche)
+
+
+def geocode_queries(records: Iterable[Record], ctx: Context) -> dict[RecordKey, str]:
+    """The address query of each hub that has no coordinates and no dataset point coming."""
+    queries: dict[RecordKey, str] = {}
+    for record in records:
+        if not _is_hub(record) or record.unsafe or has_coordinates_text(record):
+            continue
+        hub = ctx.matches.get(record_key(record))
+        if hub is not None and hub.lat is not None and "coordinates" in ctx.rules.owns:
+            continue
+        query = address_query(record)
+        if query:
+            queries[record_key(record)] = query
+    return queries
+
+
+def address_query(record: Record) -> str:
+    """``adresse, code postal commune`` from what the record has (empty if no place)."""
+    place = " ".join(p for p in (record.postcode, record.commune) if p)
+    if not place and not record.address:
+        return ""
+    return ", ".join(p for p in (record.address, place) if p)
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+def plan_records(records: Iterable[Record], ctx: Context,
+                 notes: list[Note] | None = None) -> list[Change]:
+    """The changes the rules ask for on one page's records (unsafe records get none)."""
+    notes = notes if notes is not None else []
+    changes: list[Change] = []
+    for record in records:
+        if record.source == "region" or record.unsafe:
+            continue
+        changes += _allowed(record, _record_changes(record, ctx, notes), ctx.schema, notes)
+    return changes
+
+
+def _record_changes(record: Record, ctx: Context, notes: list[Note]) -> list[Change]:
+    """Dataset, then geocoding, then the map link from the point the hub will have."""
+    schema, rules = ctx.schema, ctx.rules
+    template = schema.fiche_template if record.source == "fiche" else schema.row_template
+    point = _own_point(record)
+    changes: list[Change] = []
+    hub = ctx.matches.get(record_key(record)) if rules.dataset else None
+    if hub is not None:
+        found = dataset_changes(record, template, hub, rules.owns, schema)
+        if any(c.rule == "dataset:coordinates" for c in found) and hub.lat is not None \
+                and hub.lon is not None:
+            point = (hub.lat, hub.lon)
+        changes += found
+    geo = ctx.geocoded.get(record_key(record)) if rules.geocode else None
+    if geo is not None and point is None and not has_coordinates_text(record):
+        if rules.geocode_write:
+            changes += coordinate_changes(record, template, schema, geo, GEOCODE)
+            point = geo
+        else:
+            notes.append(Note(record.title, "geocoded",
+                              f"{record.name}: {geo[0]}, {geo[1]} (not written)"))
+    fiche = _fiche_of(record, ctx)
+    if point is None and fiche is not None:
+        point = _own_point(fiche)
+    if rules.map_links and point is not None:
+        change = map_link_change(record, template, _link(record, fiche, point, rules))
+        changes += [change] if change else []
+    return changes
+
+
+def _own_point(record: Record) -> Point | None:
+    """The record's own coordinates, when readable."""
+    if record.lat is None or record.lon is None:
+        return None
+    return (record.lat, record.lon)
+
+
+def _fiche_of(record: Record, ctx: Context) -> Record | None:
+    """The fiche record a row names (None for a fiche or a row without one)."""
+    if record.source != "row" or not record.fiche:
+        return None
+    return ctx.fiches.get(title_key(record.fiche))
+
+
+def _link(record: Record, fiche: Record | None, point: Point, rules: RuleSet) -> str:
+    """The map link of a hub: ``{title}`` is its fiche, else the page listing it."""
+    title = record.fiche or record.title
+    type_key = record.type or (fiche.type if fiche is not None else None) or ""
+    return map_link(rules.link_pattern, point, title, record.name or "", type_key)
+
+
+def _allowed(record: Record, changes: list[Change], schema: Schema,
+             notes: list[Note]) -> list[Change]:
+    """Drop changes to a parameter the template gives twice (which one wins is unclear)."""
+    duplicated = {p.param for p in record.problems if p.code == "duplicate-param" and p.param}
+    if not duplicated:
+        return changes
+    kept = []
+    for change in changes:
+        if set(same_field_names(schema, change.param)) & duplicated:
+            notes.append(Note(record.title, "duplicate-param",
+                              f"{change.param} is given twice: not written"))
+        else:
+            kept.append(change)
+    return kept
+
+
+def plan(records: Iterable[Record], ctx: Context, titles: Iterable[str] = (),
+         page_unsafe: Mapping[str, list[str]] | None = None) -> Plan:
+    """The plan for the pages of ``records`` (and ``titles`` with no record).
+
+    ``page_unsafe`` maps a title to the codes of its unsafe page-level problems (a broken
+    page may have no record to carry them).
+    """
+    by_page: dict[str, list[Record]] = {title: [] for title in titles}
+    for record in records:
+        by_page.setdefault(record.title, []).append(record)
+    result = Plan()
+    for title in sorted(by_page):
+        page_records = by_page[title]
+        changes = _page_changes(page_records, ctx, result.notes)
+        refusal = _refusal(page_records, (page_unsafe or {}).get(title, []))
+        if refusal is not None:
+            kind, detail = refusal
+            target = result.refused if changes else result.notes
+            target.append(Note(title, kind, detail))
+        elif changes:
+            result.pages.append(PagePlan(title, changes))
+    return result
+
+
+def _page_changes(records: list[Record], ctx: Context, notes: list[Note]) -> list[Change]:
+    """What the rules would change on the page, ignoring its unsafe problems."""
+    safe = [_without_unsafe(r) for r in records]
+    return plan_records(safe, ctx, notes)
+
+
+def _without_unsafe(record: Record) -> Record:
+    """A copy of the record without its unsafe problems (to tell what was refused)."""
+    if not record.unsafe:
+        return record
+    copy = Record.from_dict(record.to_dict(), [p for p in record.problems if not p.unsafe],
+                            record.instance)
+    copy.params = dict(record.params)
+    return copy
+
+
+def _refusal(records: list[Record], page_codes: list[str]) -> tuple[str, str] | None:
+    """(``nobots`` or ``unsafe``, the codes) when the page must not be edited."""
+    codes = list(page_codes)
+    for record in records:
+        codes += [p.code for p in record.problems if p.unsafe and p.code not in codes]
+    if not codes:
+        return None
+    return ("nobots" if "nobots" in codes else "unsafe", ", ".join(dict.fromkeys(codes)))

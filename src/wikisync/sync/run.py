@@ -1,0 +1,248 @@
+"""``wikisync sync``: pull, plan, apply; one logged run with its counts and exit code.
+
+Steps: an incremental pull (unless ``pull=False``), the dataset and the geocoder's answers
+if their rules are on, the plan from the store, then the writes through ``PageWriter``
+(or the diffs, in a dry run). The run is logged in the store (``runs``, kind ``sync``)
+and every edit in its journal.
+
+Exit code: 0 when everything planned was done (or nothing was needed); 1 when a planned
+page was left undone for any reason but ``{{nobots}}`` (unsafe page, edit conflict twice,
+protection, filter, deleted page, shutoff, ``--max-edits``) or a geocoding query failed;
+read-only wiki, blocked account, unreachable wiki raise (exit 3).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from wikisync.api import Gateway
+from wikisync.config import Config
+from wikisync.dataset import Dataset, load_dataset
+from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, ReadOnly, StopRun
+from wikisync.model import Record
+from wikisync.parse.edit import Editor
+from wikisync.store import Store
+from wikisync.sync.applier import apply_plan
+from wikisync.sync.geocode import GeocodeReport, Lookup, geocode, geocode_settings, make_geocoder
+from wikisync.sync.planner import Context, Plan, build_context, geocode_queries, plan
+from wikisync.sync.pull import Progress, PullEvent, PullResult, pull
+from wikisync.sync.rules import RULE_NAMES, RuleSet
+from wikisync.sync.writer import META_REDIRECTS, PageWriter, Report, WriteOutcome
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """What the command line asks of one sync."""
+
+    dry_run: bool = False
+    pull: bool = True
+    dataset: str | None = None
+    only: tuple[str, ...] = ()  # run only these rules (among those that are on)
+    geocode: bool | None = None  # None: as configured
+    accept_geocoded: bool = False
+    max_edits: int | None = None
+    titles: tuple[str, ...] = ()  # scope: these pages only...
+    prefixes: tuple[str, ...] = ()  # ...and/or pages whose title starts so
+
+    def in_scope(self, title: str) -> bool:
+        """Whether the run may look at (and write) this page."""
+        if not self.titles and not self.prefixes:
+            return True
+        return title in self.titles or any(title.startswith(p) for p in self.prefixes)
+
+
+@dataclass
+class SyncResult:
+    """What a sync did, for the summary, the run log and the exit code."""
+
+    run_id: int
+    dry_run: bool
+    rules: tuple[str, ...] = ()
+    plan: Plan = field(default_factory=Plan)
+    outcomes: list[WriteOutcome] = field(default_factory=list)
+    pull: PullResult | None = None
+    geocoding: GeocodeReport | None = None
+    requests: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    stopped: str | None = None
+
+    def count(self, status: str) -> int:
+        """How many pages ended with this status."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def undone(self) -> list[WriteOutcome]:
+        """Planned pages left undone for a reason that makes the run partial."""
+        return [o for o in self.outcomes if o.failed and o.reason != "nobots"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all done, 1 partial (see the module doc)."""
+        refused = [n for n in self.plan.refused if n.kind != "nobots"]
+        errors = self.geocoding.errors if self.geocoding else []
+        return EXIT_DIFFERENCES if self.undone or refused or errors else EXIT_OK
+
+    def counts(self) -> dict[str, Any]:
+        """The run log's counts."""
+        reasons: dict[str, int] = {}
+        for outcome in self.outcomes:
+            if outcome.reason:
+                reasons[outcome.reason] = reasons.get(outcome.reason, 0) + 1
+        return {
+            "dry_run": self.dry_run, "rules": list(self.rules),
+            "planned_pages": len(self.plan.pages), "planned_changes": self.plan.change_count,
+            "edited": self.count("edited"), "would_edit": self.count("dry-run"),
+            "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
+            "not_tried": self.count("stopped"), "reasons": reasons,
+            "refused": len(self.plan.refused), "requests": self.requests,
+            "seconds": round(self.seconds, 3), "stopped": self.stopped,
+        }
+
+
+def rule_set(config: Config, options: SyncOptions) -> RuleSet:
+    """The rules this run applies, from the config and the command line.
+
+    ``dataset`` is on when ``[rules] dataset = true``, when ``--dataset`` is given, or when
+    ``[dataset] path`` is set and ``[rules]`` does not mention ``dataset``.
+    """
+    raw_rules = config.raw.get("rules", {}) or {}
+    dataset_on = bool(options.dataset) or (
+        bool(raw_rules["dataset"]) if "dataset" in raw_rules else bool(config.dataset.path))
+    geocode_on = options.geocode if options.geocode is not None else bool(
+        config.rules.get("geocode"))
+    on = {"map_links": config.rules.get("map_links", True), "dataset": dataset_on,
+          "geocode": geocode_on}
+    if options.only:
+        on = {name: enabled and name in options.only for name, enabled in on.items()}
+    write_geo = options.accept_geocoded or geocode_settings(config).write
+    return RuleSet(map_links=on["map_links"], dataset=on["dataset"], geocode=on["geocode"],
+                   geocode_write=write_geo, link_pattern=config.map.link,
+                   owns=dict(config.dataset.owns))
+
+
+class SyncRun:
+    """One sync: the steps of the module doc, sharing the store, the gateway and the config."""
+
+    def __init__(self, gateway: Gateway, store: Store, config: Config, options: SyncOptions,
+                 *, out: Report | None = None, progress: Progress | None = None,
+                 geocoder: Lookup | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.gateway = gateway
+        self.store = store
+        self.config = config
+        self.options = options
+        self.out = out
+        self.progress = progress or (lambda event: None)
+        self.geocoder = geocoder
+        self.sleep = sleep
+        self.rules = rule_set(config, options)
+        self.result = SyncResult(run_id=0, dry_run=options.dry_run, rules=self.rules.names)
+
+    def run(self) -> SyncResult:
+        """Do the whole sync and log it; StopRun and wiki failures propagate after logging."""
+        result = self.result
+        before = dict(self.gateway.requests)
+        started = time.monotonic()
+        if self.options.pull:
+            result.pull = pull(self.gateway, self.store, self.config, progress=self.progress)
+        result.run_id = self.store.start_run("sync")
+        status = "failed"
+        try:
+            self._body()
+            status = "stopped" if result.stopped else "ok"
+        except StopRun as exc:
+            result.stopped = exc.message
+            status = "stopped"
+            raise
+        finally:
+            result.requests = _delta(before, self.gateway.requests)
+            result.seconds = time.monotonic() - started
+            self.store.finish_run(result.run_id, status, result.counts())
+        return result
+
+    def _body(self) -> None:
+        """Plan, then write (or show) every planned page."""
+        ctx, records = self._context()
+        result = self.result
+        result.plan = self._plan(records, ctx)
+        if not self.options.dry_run and result.plan.pages:
+            self._check_writable()
+        writer = PageWriter(self.gateway, self.store, self.config, result.run_id,
+                            self.options.dry_run, self.out, max_edits=self.options.max_edits,
+                            sleep=self.sleep)
+        if not self.options.dry_run and result.plan.pages:
+            writer.check_shutoff()
+        editor = Editor(self.config.schema, self.store.get_json(META_REDIRECTS, {}))
+        total = len(result.plan.pages)
+        self.progress(PullEvent("read", 0, total, message="syncing pages"))
+        result.outcomes = apply_plan(result.plan, writer, ctx, editor, self._step)
+        self.progress(PullEvent("done", total, total))
+        result.stopped = writer.stopped
+
+    def _step(self, done: int, total: int, outcome: WriteOutcome) -> None:
+        """Progress after each page."""
+        self.progress(PullEvent("stored", done, total, message="synced"))
+
+    def _context(self) -> tuple[Context, list[Record]]:
+        """The planning context (dataset matched, geocoding done) and the in-scope records."""
+        records = list(self.store.records())
+        ctx = build_context(records, self.config.schema, self.rules, self._dataset().hubs)
+        scoped = [r for r in records if self.options.in_scope(r.title)]
+        if self.rules.geocode:
+            queries = geocode_queries(scoped, ctx)
+            report = geocode(queries, self.store, self._lookup() if queries else None)
+            self.result.geocoding = report
+            ctx = replace(ctx, geocoded=report.points)
+        return ctx, scoped
+
+    def _dataset(self) -> Dataset:
+        """The reference dataset when the dataset rule is on (else an empty one)."""
+        path = self.options.dataset or self.config.dataset.path
+        if not self.rules.dataset or not path:
+            return Dataset("", (), (), frozenset())
+        return load_dataset(path, self.config.schema)
+
+    def _lookup(self) -> Lookup:
+        """The geocoder given by the caller, else the configured address service."""
+        if self.geocoder is None:
+            settings = geocode_settings(self.config)
+            self.geocoder = make_geocoder(settings, self.config.wiki.user_agent).lookup
+        return self.geocoder
+
+    def _plan(self, records: list[Record], ctx: Context) -> Plan:
+        """The plan for the in-scope pages (pages with no record checked for unsafety)."""
+        with_records = {r.title for r in records}
+        bare = [s.title for s in self.store.page_states().values()
+                if self.options.in_scope(s.title) and s.title not in with_records]
+        unsafe = {title: [p.code for p in self.store.page_problems(title) if p.unsafe]
+                  for title in bare}
+        return plan(records, ctx, bare, unsafe)
+
+    def _check_writable(self) -> None:
+        """Stop before any edit when the wiki says it is read-only."""
+        site = self.gateway.site_info(refresh=True)
+        if site.readonly:
+            raise ReadOnly("the wiki is read-only: no edit made", "readonly")
+
+
+def _delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """Requests sent since ``before``, by kind (zeros left out)."""
+    return {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
+
+
+def sync(gateway: Gateway, store: Store, config: Config, options: SyncOptions | None = None,
+         **kwargs: Any) -> SyncResult:
+    """Run one sync (see ``SyncRun`` for the keyword arguments)."""
+    return SyncRun(gateway, store, config, options or SyncOptions(), **kwargs).run()
+
+
+def known_rules(names: Iterable[str]) -> tuple[str, ...]:
+    """The names given, checked against the rule names (ValueError for an unknown one)."""
+    names = tuple(names)
+    unknown = [n for n in names if n not in RULE_NAMES]
+    if unknown:
+        raise ValueError(f"unknown rule {unknown[0]!r} (known: {', '.join(RULE_NAMES)})")
+    return names
