@@ -95,7 +95,9 @@ def run_wikisync(env: dict[str, Any]) -> int:
 
     os.environ.update({"WIKISYNC_API": env["api"], "WIKISYNC_USERNAME": env["user"],
                        "WIKISYNC_PASSWORD": env["password"], "WIKISYNC_USER_AGENT": USER_AGENT})
-    cli.main(["-q", "pull", "--store", env["state"]], standalone_mode=False)
+    code = cli.main(["-q", "pull", "--store", env["state"]], standalone_mode=False)
+    if code:
+        raise SystemExit(f"wikisync pull failed with exit code {code}")
     with Store(env["state"]) as store:
         return store.record_count()
 
@@ -234,19 +236,22 @@ def timed_run(variant: str, env: dict[str, Any], os_env: dict[str, str]) -> tupl
     return seconds, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(variant: str, runs: int, env: dict[str, Any], work: Path,
-            os_env: dict[str, str]) -> dict[str, Any]:
-    """Median wall time over ``runs`` processes (a new store each time for a first pull)."""
-    times, outputs = [], []
+def measure(variants: list[str], runs: int, env: dict[str, Any], work: Path,
+            os_env: dict[str, str]) -> list[dict[str, Any]]:
+    """Median wall time over ``runs`` rounds; each round runs every variant once, so that
+    a busy machine slows every variant alike (a first pull gets a new store each time)."""
+    times: dict[str, list[float]] = {v: [] for v in variants}
+    last: dict[str, dict[str, Any]] = {}
     for run in range(runs):
-        run_env = dict(env)
-        if variant == "wikisync-first":
-            run_env["state"] = str(work / f"first-{run}.sqlite")
-        seconds, output = timed_run(variant, run_env, os_env)
-        times.append(seconds)
-        outputs.append(output)
-    return {"variant": variant, "seconds": statistics.median(times), "times": times,
-            "requests": outputs[-1]["requests"], "found": outputs[-1]["found"]}
+        for variant in variants:
+            print(f"round {run + 1}/{runs}: {variant}", file=sys.stderr)
+            run_env = dict(env)
+            if variant == "wikisync-first":
+                run_env["state"] = str(work / f"first-{run}.sqlite")
+            seconds, last[variant] = timed_run(variant, run_env, os_env)
+            times[variant].append(seconds)
+    return [{"variant": v, "seconds": statistics.median(times[v]), "times": times[v],
+             "requests": last[v]["requests"], "found": last[v]["found"]} for v in variants]
 
 
 def seed(wiki: Any, pages: int) -> None:
@@ -294,11 +299,9 @@ def main() -> None:
         (work / "none.toml").write_text("", encoding="utf-8")
         timed_run("wikisync-noop", env, os_env)  # the store the no-change pulls start from
         timed_run("wikisync-noop", env, os_env)  # absorbs the install's recent changes
-        rows = []
-        for variant in args.only:
-            print(f"running {variant}...", file=sys.stderr)
-            rows.append(measure(variant, args.runs, env, work, os_env))
-        wiki.stop()
+        rows = measure(args.only, args.runs, env, work, os_env)
+        if args.wiki_dir is None:
+            wiki.stop()
     print(table(rows, args.pages, args.runs))
 
 

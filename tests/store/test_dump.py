@@ -84,7 +84,8 @@ def test_load_dump_keeps_pages_using_our_templates(dump_file: Path, tmp_path: Pa
     assert names == {"Pôle A": "Pôle A", "Pôle B": "Pôle B"}  # B through the redirect
     assert store.checkpoint == "2024-03-09T08:00:00Z"  # the newest revision of the dump
     assert store.get_json("template_redirects") == {
-        "Modèle:Fiche initiative": ["Modèle:Fiche Init"]
+        "Modèle:Fiche initiative": ["Modèle:Fiche Init"], "Modèle:Pôle ESS": [],
+        "Modèle:Pôle ESS par région": [], "Modèle:Liste pôles ESS": [],
     }
     assert store.runs("pull")[0].status == "ok"
 

@@ -107,6 +107,17 @@ def test_a_page_problem_copied_on_its_records_counts_once(tmp_path: Path) -> Non
     assert [r.problems for r in store.records(problems_only=True)] == [[nobots]] * 3
 
 
+def test_stored_record_json_is_to_dict(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    record = fiche(params={"nom": "A"}, problems=[Problem("missing-type", "x")], lon=-4.5)
+    store.put_page(page(), [record])
+    [back] = store.records()
+    assert back.to_dict() == record.to_dict()
+    assert store.snapshot()["records"][0] == record.to_dict() | {
+        "_problems": [{"code": "missing-type", "detail": "x", "unsafe": False, "param": None}]
+    }
+
+
 def test_put_page_replaces_the_previous_revision_and_follows_a_rename(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite")
     store.put_page(page(), [fiche(), fiche(instance=1)])

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from wikisync.errors import StoreError
-from wikisync.model import Problem, Record
+from wikisync.model import RECORD_FIELDS, Problem, Record
 from wikisync.store.migrations import applied, migrate
 
 CHECKPOINT_KEY = "rc_checkpoint"
@@ -88,6 +88,13 @@ class JournalEntry:
     rules: tuple[str, ...] = ()
     run_id: int | None = None
     time: str = ""
+
+
+def _record_json(record: Record) -> str:
+    """``Record.to_dict()`` as JSON, without its deep copy (pull stores thousands of them)."""
+    data = {name: getattr(record, name) for name in RECORD_FIELDS}
+    data["problems"] = record.problem_codes
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -260,7 +267,7 @@ class Store:
                 "INSERT INTO records (pageid, title, source, instance, data, problems)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (page.pageid, record.title, record.source, record.instance,
-                 json.dumps(record.to_dict(), ensure_ascii=False), json.dumps(problems)),
+                 _record_json(record), json.dumps(problems)),
             )
             own = [p for p in record.problems if p not in page_problems]
             self._insert_problems(page, record.source, record.instance, own)

@@ -144,22 +144,25 @@ def _stream(stream: IO[bytes], info: DumpInfo) -> Iterator[DumpPage]:
 
 
 def dump_redirects(path: str | Path, templates: list[str]) -> tuple[dict[str, list[str]], str]:
-    """First pass: redirects to our templates (target -> titles) and the newest revision time."""
+    """First pass: redirects to our templates (target -> titles) and the newest revision time.
+
+    The redirects have the shape discovery gives: every template, a sorted list each.
+    """
     wanted = {template_key(t): t for t in templates}
     info = DumpInfo()
-    redirects: dict[str, list[str]] = {}
+    found: dict[str, set[str]] = {key: set() for key in wanted}
     newest = ""
     for page in read_dump(path, info):
         newest = max(newest, page.timestamp)
         if page.ns == TEMPLATE_NS and page.redirect and template_key(page.redirect) in wanted:
-            target = _template_title(info, wanted[template_key(page.redirect)])
-            redirects.setdefault(target, []).append(page.title)
+            found[template_key(page.redirect)].add(page.title)
+    redirects = {_template_title(info, key): sorted(titles) for key, titles in found.items()}
     return redirects, newest
 
 
-def _template_title(info: DumpInfo, name: str) -> str:
+def _template_title(info: DumpInfo, key: str) -> str:
     """``Modèle:Name`` with the dump's own name for the template namespace."""
-    return f"{info.namespaces.get(TEMPLATE_NS) or 'Template'}:{template_key(name)}"
+    return f"{info.namespaces.get(TEMPLATE_NS) or 'Template'}:{key}"
 
 
 def load_dump(path: str | Path, puller: Puller, batch_size: int = 500) -> None:
