@@ -196,3 +196,17 @@ def test_reset_before_the_edit_arrived_sends_it_again_once(
     assert fault_proxy.count(action="edit") == 2
     assert [r["revid"] for r in history(editor_client, title)] == [revid, base.revid]
     assert proxied.read_page(title).content == "après"
+
+
+def test_503_on_an_edit_checks_the_history_then_sends_it_once_more(
+    devwiki: DevWiki, proxied: Gateway, fault_proxy: FaultProxy, editor_client: MiniClient,
+    sleeps: Sleeps, unique_title: Titles,
+) -> None:
+    title = unique_title("Edit 503")
+    devwiki.import_pages({title: "avant"})
+    base = proxied.read_page(title)
+    fault_proxy.inject(Fault.http_status(503, retry_after=3, action="edit"))
+    revid = proxied.edit(title, "après", base, "wikisync: lien carte")
+    assert sleeps.calls == [3.0]
+    assert fault_proxy.count(action="edit") == 2
+    assert [r["revid"] for r in history(editor_client, title)] == [revid, base.revid]

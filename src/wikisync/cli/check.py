@@ -35,7 +35,8 @@ def check(app: AppContext) -> None:
 
     \b
     Example:
-      wikisync -c wikisync.toml check
+      wikisync check
+      WIKISYNC_PASSWORD=... wikisync check
     """
     wiki = app.config.require_wiki()
     gateway = Gateway(wiki)
