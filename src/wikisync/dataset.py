@@ -412,6 +412,39 @@ def name_key(name: str | None) -> str:
     return normalise_name(name) if name else ""
 
 
+Keys = Sequence[Sequence[Any]]  # per item, the keys it can be matched by
+
+
+class _Pairing(Generic[W]):
+    """Pairs being made between two lists, one rule after the other (``match``'s state)."""
+
+    def __init__(self, left: list[DatasetHub], right: list[W]) -> None:
+        self.left, self.right = left, right
+        self.pairs: list[tuple[int, Pair[W]]] = []
+        self.free_left = set(range(len(left)))
+        self.free_right = set(range(len(right)))
+
+    def apply(self, by: MatchedBy, left_keys: Keys, right_keys: Keys) -> None:
+        """Pair each free left item with the first free right item sharing one of its keys."""
+        index: dict[Any, list[int]] = defaultdict(list)
+        for j in sorted(self.free_right):
+            for key in right_keys[j]:
+                index[key].append(j)
+        for i in sorted(self.free_left):
+            found = next((j for key in left_keys[i] for j in index.get(key, ())
+                          if j in self.free_right), None)
+            if found is not None:
+                self.pairs.append((i, Pair(self.left[i], self.right[found], by)))
+                self.free_left.discard(i)
+                self.free_right.discard(found)
+
+    def result(self) -> Matching[W]:
+        """The pairs in the dataset's order, then what is left on each side."""
+        return Matching(tuple(pair for _, pair in sorted(self.pairs, key=lambda p: p[0])),
+                        tuple(self.left[i] for i in sorted(self.free_left)),
+                        tuple(self.right[j] for j in sorted(self.free_right)))
+
+
 def match(dataset: Iterable[DatasetHub], wiki: Iterable[W], *,
           titles: Callable[[W], Iterable[str]] = wiki_titles) -> Matching[W]:
     """Pair dataset hubs with wiki items one to one: explicit title, name+commune, unique name.
@@ -422,35 +455,14 @@ def match(dataset: Iterable[DatasetHub], wiki: Iterable[W], *,
     Each side is used once; ties go to the first item in input order.
     """
     left, right = list(dataset), list(wiki)
-    pairs: list[Pair[W]] = []
-    free_left = set(range(len(left)))
-    free_right = set(range(len(right)))
-
-    def run(by: MatchedBy, left_keys: Sequence[Sequence[Any]],
-            right_keys: Sequence[Sequence[Any]]) -> None:
-        index: dict[Any, list[int]] = defaultdict(list)
-        for j in sorted(free_right):
-            for key in right_keys[j]:
-                index[key].append(j)
-        for i in sorted(free_left):
-            for key in left_keys[i]:
-                candidates = [j for j in index.get(key, []) if j in free_right]
-                if candidates:
-                    pairs.append(Pair(left[i], right[candidates[0]], by))
-                    free_left.discard(i)
-                    free_right.discard(candidates[0])
-                    break
-
-    right_titles = [_title_keys(titles(item)) for item in right]
-    run("title", [_title_keys([h.fiche]) for h in left], right_titles)
-    run("name+commune", [_place_keys(h) for h in left], [_place_keys(w) for w in right])
+    pairing = _Pairing(left, right)
+    pairing.apply("title", [_title_keys([h.fiche]) for h in left],
+                  [_title_keys(titles(item)) for item in right])
+    pairing.apply("name+commune", [_place_keys(h) for h in left], [_place_keys(w) for w in right])
     unique = _unique_names(left, right)
-    run("name", [[k] if k in unique else [] for k in (name_key(h.name) for h in left)],
-        [[k] if k in unique else [] for k in (name_key(w.name) for w in right)])
-    order = {id(hub): i for i, hub in enumerate(left)}
-    pairs.sort(key=lambda p: order[id(p.hub)])
-    return Matching(tuple(pairs), tuple(left[i] for i in sorted(free_left)),
-                    tuple(right[j] for j in sorted(free_right)))
+    pairing.apply("name", [[k] if k in unique else [] for k in (name_key(h.name) for h in left)],
+                  [[k] if k in unique else [] for k in (name_key(w.name) for w in right)])
+    return pairing.result()
 
 
 def _title_keys(titles: Iterable[str | None]) -> list[str]:

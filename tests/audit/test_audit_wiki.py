@@ -13,9 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner
+
 from wikisync.api import Gateway
 from wikisync.audit import audit
 from wikisync.audit.render import render_json
+from wikisync.cli import cli
 from wikisync.config import Config, WikiConfig
 from wikisync.dataset import load_dataset
 from wikisync.export.geo import MapSettings, map_data, to_geojson
@@ -181,3 +185,22 @@ def test_audit_of_a_real_wiki_is_exactly_the_expected_report(
     report = render_json(audit(records, dataset, served, config, pages=page_problems))
 
     assert json.loads(report) == expected(prefix, devwiki.index_url)
+
+
+def test_cli_pull_then_audit(devwiki: Any, unique_title: Callable[..., str],
+                             wiki_env: dict[str, str], tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--pull`` fills an empty store first; the report names this test's differences."""
+    monkeypatch.chdir(tmp_path)
+    prefix = unique_title("Audit")
+    name = f"Pôle {prefix}"  # unique: the whole shared wiki is audited
+    devwiki.import_pages({f"{prefix} B": fiche(name, "centre multi-fonctions")})
+    (tmp_path / "d.csv").write_text(f"nom,type,fiche\n{name},pôle en projet,{prefix} B\n",
+                                    encoding="utf-8")
+    env = {"WIKISYNC_CONFIG": None, **wiki_env}
+    result = CliRunner().invoke(cli, ["-q", "audit", "--pull", "--dataset", "d.csv",
+                                      "--format", "json"], env=env)
+    assert result.exit_code == 1, result.output
+    mine = [d for d in json.loads(result.output) if (d["title"] or "").startswith(prefix)]
+    assert mine == [diff("mismatch", name, f"{prefix} B", "type", "multifonction", "projet")]
+    assert Path(wiki_env["WIKISYNC_STATE"]).is_file()
