@@ -204,3 +204,38 @@ def test_cli_pull_then_audit(devwiki: Any, unique_title: Callable[..., str],
     mine = [d for d in json.loads(result.output) if (d["title"] or "").startswith(prefix)]
     assert mine == [diff("mismatch", name, f"{prefix} B", "type", "multifonction", "projet")]
     assert Path(wiki_env["WIKISYNC_STATE"]).is_file()
+
+
+def test_publish_writes_the_report_only_when_it_changed(
+        devwiki: Any, unique_title: Callable[..., str], wiki_env: dict[str, str],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--publish`` creates the page, leaves it alone when the report is the same, edits it
+    when the report changes; markup in the report (``{{nobots}}``) stays inert."""
+    monkeypatch.chdir(tmp_path)
+    prefix = unique_title("Audit")
+    report_title = f"{prefix} rapport"
+    devwiki.import_pages({f"{prefix} N": "{{nobots}}\n" + fiche(f"Pôle {prefix} N")})
+    env = {"WIKISYNC_CONFIG": None, **wiki_env}
+    base = ["-q", "audit", "--format", "wikitext", "--publish", report_title]
+
+    first = CliRunner().invoke(cli, [*base, "--pull", "-o", "r1.wiki"], env=env)
+    assert first.exit_code == 1, first.output  # the shared wiki has problems
+    gateway = Gateway(wiki_config(devwiki).wiki)
+    page = gateway.read_page(report_title)
+    assert page.content == (tmp_path / "r1.wiki").read_text(encoding="utf-8").rstrip()
+    assert f"[[:{prefix} N]]" in page.content and "<nowiki>{{nobots}}</nowiki>" in page.content
+
+    again = CliRunner().invoke(cli, [*base, "-o", "r2.wiki"], env=env)
+    assert again.exit_code == 1, again.output
+    assert gateway.read_page(report_title).revid == page.revid  # same report: no edit
+
+    (tmp_path / "d.csv").write_text(f"nom\nPôle {prefix} manquant\n", encoding="utf-8")
+    changed = CliRunner().invoke(cli, [*base, "--dataset", "d.csv", "-o", "r3.wiki"], env=env)
+    assert changed.exit_code == 1, changed.output
+    edited = gateway.read_page(report_title)
+    assert edited.revid != page.revid
+    assert f"Pôle {prefix} manquant" in (edited.content or "")
+    with Store(wiki_env["WIKISYNC_STATE"]) as store:
+        journal = store.journal(title=report_title)
+    assert [(e.old_revid, e.new_revid) for e in journal] == [(None, page.revid),
+                                                             (page.revid, edited.revid)]

@@ -10,14 +10,24 @@ from typing import Any
 import click
 from rich.console import Console
 
+from wikisync.api import Gateway
 from wikisync.audit import DEFAULT_THRESHOLD_M, Difference, audit
-from wikisync.audit.render import FORMATS, RENDERERS, ReportContext, render_text, summary_line
+from wikisync.audit.publish import publish_report
+from wikisync.audit.render import (
+    FORMATS,
+    RENDERERS,
+    ReportContext,
+    render_text,
+    render_wikitext,
+    summary_line,
+)
 from wikisync.cli.main import AppContext, cli, pass_app
 from wikisync.config import Config
 from wikisync.dataset import Dataset, load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
 from wikisync.hubs import article_base
 from wikisync.store import Store
+from wikisync.sync import pull
 
 
 def load_map(path: str) -> Any:
@@ -30,17 +40,28 @@ def load_map(path: str) -> Any:
         raise UsageError(f"{path}: the map file is not JSON: {exc}") from None
 
 
-def _pull_first(app: AppContext, store: Store) -> None:
-    """Run an incremental (or first full) pull into the store, as ``wikisync pull`` does."""
-    from wikisync.api import Gateway
-    from wikisync.sync import pull
-
+def _gateway(app: AppContext) -> Gateway:
+    """A gateway to the configured wiki, logged in when a username is configured."""
     wiki = app.config.require_wiki()
     gateway = Gateway(wiki)
     if wiki.username:
         gateway.login()
-    result = pull(gateway, store, app.config)
-    app.say(f"pull ({result.mode}): {result.pages_read} pages read")
+    return gateway
+
+
+def _publish(app: AppContext, gateway: Gateway, store: Store, title: str,
+             diffs: list[Difference], context: ReportContext) -> bool:
+    """Write the wikitext report to ``title`` when it changed; False when it could not be."""
+    outcome = publish_report(gateway, store, app.config, title, render_wikitext(diffs, context))
+    if outcome.status in ("edited", "created"):
+        app.say(f"published {title} (revision {outcome.new_revid})")
+    elif outcome.status == "unchanged":
+        app.say(f"{title}: the report has not changed, no edit")
+    else:
+        click.echo(f"wikisync: {title} not published: {outcome.reason} {outcome.detail}"
+                   .rstrip(), err=True)
+        return False
+    return True
 
 
 def audit_store(store: Store, dataset: Dataset | None, map_data: Any, config: Config,
@@ -87,20 +108,23 @@ def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: st
 @click.option("--threshold", type=click.FloatRange(min=0), default=DEFAULT_THRESHOLD_M,
               show_default=True, metavar="METRES",
               help="Points farther apart than this are a coordinates difference.")
+@click.option("--publish", "publish_title", metavar="TITLE",
+              help="Also write the report (wikitext) to this wiki page, when it changed.")
 @pass_app
 def audit_command(app: AppContext, dataset_path: str | None, map_path: str | None, fmt: str,
                   output: str | None, do_pull: bool, store_path: str | None,
-                  threshold: float) -> None:
+                  threshold: float, publish_title: str | None) -> None:
     """Compare the wiki (from the store) with the reference dataset and the map.
 
     Reports hubs missing on either side, field mismatches, fiches and rows that disagree,
     wrong pins, and every problem found on the pages. Exit code 0 when there is no
-    difference, 1 when there are, 2 on a usage error.
+    difference, 1 when there are (or the report could not be published), 2 on a usage error.
 
     \b
     Example:
       wikisync audit --dataset pôles.csv
       wikisync audit --pull --dataset pôles.csv --map carte.geojson --format html -o audit.html
+      wikisync audit --dataset pôles.csv --publish "Projet:Pôles ESS/Audit" -o /dev/null
     """
     config = app.config
     dataset_path = dataset_path or config.dataset.path
@@ -109,14 +133,24 @@ def audit_command(app: AppContext, dataset_path: str | None, map_path: str | Non
     state = store_path or config.state_path
     if not do_pull and not Path(state).is_file():
         raise UsageError(f"no store at {state}: run `wikisync pull` first (or add --pull)")
+    context = _context(config, {"dataset": dataset_path, "map": map_path})
+    published = True
     with Store(state) as store:
-        if do_pull:
-            _pull_first(app, store)
+        gateway = _gateway(app) if do_pull or publish_title else None
+        if gateway is not None and do_pull:
+            result = pull(gateway, store, config)
+            app.say(f"pull ({result.mode}): {result.pages_read} pages read")
         diffs = audit_store(store, dataset, map_data, config, threshold)
-    sources = {"dataset": dataset_path, "map": map_path}
-    context = ReportContext(article_base=article_base(config.wiki.api),
-                            sources={k: str(v) for k, v in sources.items() if v},
-                            templates_dir=Path(config.templates_dir)
-                            if config.templates_dir else None)
-    _write(diffs, fmt, context, output, app)
-    raise click.exceptions.Exit(EXIT_DIFFERENCES if diffs else EXIT_OK)
+        _write(diffs, fmt, context, output, app)
+        if gateway is not None and publish_title:
+            published = _publish(app, gateway, store, publish_title, diffs, context)
+    failed = bool(diffs) or not published
+    raise click.exceptions.Exit(EXIT_DIFFERENCES if failed else EXIT_OK)
+
+
+def _context(config: Config, sources: dict[str, str | None]) -> ReportContext:
+    """What the readable reports need: the wiki's page URLs, the inputs, the templates."""
+    return ReportContext(article_base=article_base(config.wiki.api),
+                         sources={k: str(v) for k, v in sources.items() if v},
+                         templates_dir=Path(config.templates_dir)
+                         if config.templates_dir else None)
