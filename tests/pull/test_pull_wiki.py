@@ -67,7 +67,9 @@ def test_incremental_pull_rereads_only_the_changed_pages_and_matches_a_full_pull
 ) -> None:
     prefix = unique_title("Pôle")
     names = [f"{prefix} {i}" for i in range(10)]
-    devwiki.import_pages({name: fiche(name, i) for i, name in enumerate(names)})
+    plain = f"{prefix} sans fiche"
+    devwiki.import_pages({plain: "Pas encore de fiche.",
+                          **{name: fiche(name, i) for i, name in enumerate(names)}})
     store_a = tmp_path / "a.sqlite"
     run_pull(devwiki, store_a)
     run_pull(devwiki, store_a)  # absorbs other tests' changes in the overlap window
@@ -82,18 +84,19 @@ def test_incremental_pull_rereads_only_the_changed_pages_and_matches_a_full_pull
     admin_client.post(action="move", **{"from": names[4]}, to=moved, reason="test",
                       token=token)  # move 1 (leaves a redirect)
     editor_client.edit(names[5], "Plus de fiche ici.")  # remove the template from 1
+    editor_client.edit(plain, fiche(plain, 70))  # an existing page starts using it
 
     result = run_pull(devwiki, store_a)
 
     assert result.mode == "incremental"
     assert sorted(result.titles) == sorted(
-        [*names[:3], created, names[4], moved, names[5]]  # names[4]: now a redirect
+        [*names[:3], created, names[4], moved, names[5], plain]  # names[4]: a redirect
     )
     with Store(store_a) as store:
         titles = {p.title for p in store.pages()}
         assert store.page(moved) is not None
         assert [r.lat for r in store.records(title=names[0])] == [48.50]
-    assert created in titles and moved in titles
+    assert {created, moved, plain} <= titles
     assert not {names[3], names[4], names[5]} & titles
     assert result.requests["read"] == 2  # RC + one batch of pages
 
