@@ -57,7 +57,8 @@ def test_multiline_value_is_replaced_whole() -> None:
 
 def test_removing_keeps_the_layout() -> None:
     new = remove_param(ALIGNED, "Fiche initiative", "site")
-    assert new == ALIGNED.replace("| site        = http://a.example.org <!-- ancienne adresse -->\n", "")
+    line = "| site        = http://a.example.org <!-- ancienne adresse -->\n"
+    assert new == ALIGNED.replace(line, "")
     new = remove_param(ALIGNED, "Fiche initiative", "adresse")
     assert new == ALIGNED.replace("| adresse     = 1 rue X\n                29200 Brest\n", "")
 
@@ -68,9 +69,12 @@ def test_removing_keeps_the_layout() -> None:
         ("{{Pôle ESS|nom=A|type=b}}", "{{Pôle ESS|nom=A|type=b|carte=U}}"),
         ("{{Pôle ESS | nom = A | type = b }}", "{{Pôle ESS | nom = A | type = b | carte = U }}"),
         ("{{Pôle ESS\n|nom=A\n|type=b\n}}", "{{Pôle ESS\n|nom=A\n|type=b\n|carte=U\n}}"),
-        ("{{Pôle ESS\n| nom = A\n| type = b\n}}", "{{Pôle ESS\n| nom = A\n| type = b\n| carte = U\n}}"),
-        ("{{Pôle ESS\n| nom  = A\n| type = b\n}}", "{{Pôle ESS\n| nom  = A\n| type = b\n| carte = U\n}}"),
-        ("{{Pôle ESS\n\t| nom\t= A\n\t| type\t= b\n}}", "{{Pôle ESS\n\t| nom\t= A\n\t| type\t= b\n\t| carte\t= U\n}}"),
+        ("{{Pôle ESS\n| nom = A\n| type = b\n}}",
+         "{{Pôle ESS\n| nom = A\n| type = b\n| carte = U\n}}"),
+        ("{{Pôle ESS\n| nom  = A\n| type = b\n}}",
+         "{{Pôle ESS\n| nom  = A\n| type = b\n| carte = U\n}}"),
+        ("{{Pôle ESS\n\t| nom\t= A\n\t| type\t= b\n}}",
+         "{{Pôle ESS\n\t| nom\t= A\n\t| type\t= b\n\t| carte\t= U\n}}"),
         ("{{Pôle ESS}}", "{{Pôle ESS|carte=U}}"),
         ("{{Pôle ESS\n}}", "{{Pôle ESS\n| carte = U\n}}"),
         ("{{Pôle ESS|A|type=b}}", "{{Pôle ESS|A|type=b|carte=U}}"),
@@ -174,7 +178,8 @@ def test_any_template_can_be_edited() -> None:
 def test_redirect_names_are_edited_through_their_target() -> None:
     text = "{{Fiche Initiative|nom=A}}"
     aliases = {"Fiche initiative": ["Fiche Initiative"]}
-    assert set_param(text, "Fiche initiative", "nom", "B", aliases=aliases) == "{{Fiche Initiative|nom=B}}"
+    new = set_param(text, "Fiche initiative", "nom", "B", aliases=aliases)
+    assert new == "{{Fiche Initiative|nom=B}}"
     with pytest.raises(UnsafeEdit):
         set_param(text, "Fiche initiative", "nom", "B")
 
@@ -191,7 +196,8 @@ def test_escaped_values_read_back(value: str) -> None:
     [record] = parse(new)
     assert record.name == value
     assert record.params["type"] == "informel"
-    assert new.startswith("{{Fiche initiative\n| nom = ") and new.endswith("\n| type = informel\n}}")
+    assert new.startswith("{{Fiche initiative\n| nom = ")
+    assert new.endswith("\n| type = informel\n}}")
 
 
 def test_escape_forms() -> None:
@@ -208,7 +214,8 @@ def test_escape_forms() -> None:
 
 def test_raw_values_are_written_as_given_but_still_checked() -> None:
     text = "{{Fiche initiative|nom=A}}"
-    assert set_param(text, "Fiche initiative", "nom", "[[A]]", raw=True) == "{{Fiche initiative|nom=[[A]]}}"
+    new = set_param(text, "Fiche initiative", "nom", "[[A]]", raw=True)
+    assert new == "{{Fiche initiative|nom=[[A]]}}"
     with pytest.raises(UnsafeEdit, match="would be broken"):
         set_param(text, "Fiche initiative", "nom", "{{oups", raw=True)
     with pytest.raises(UnsafeEdit):
@@ -217,7 +224,8 @@ def test_raw_values_are_written_as_given_but_still_checked() -> None:
 
 def test_crlf_pages_keep_their_line_ends() -> None:
     text = "{{Fiche initiative\r\n| nom = A\r\n}}\r\n"
-    assert set_param(text, "Fiche initiative", "nom", "B") == "{{Fiche initiative\r\n| nom = B\r\n}}\r\n"
+    new = set_param(text, "Fiche initiative", "nom", "B")
+    assert new == "{{Fiche initiative\r\n| nom = B\r\n}}\r\n"
     assert set_param(text, "Fiche initiative", "carte", "U") == (
         "{{Fiche initiative\r\n| nom = A\r\n| carte = U\r\n}}\r\n"
     )

@@ -193,7 +193,8 @@ def test_two_infoboxes_are_flagged_on_both() -> None:
 
 
 def test_templates_in_comments_nowiki_and_pre_are_not_records() -> None:
-    text = "<!-- {{Fiche initiative}} --><nowiki>{{Fiche initiative}}</nowiki><pre>{{Pôle ESS}}</pre>"
+    text = "<!-- {{Fiche initiative}} -->"
+    text += "<nowiki>{{Fiche initiative}}</nowiki><pre>{{Pôle ESS}}</pre>"
     page = parse_page(text)
     assert page.records == []
     assert page.problems == []

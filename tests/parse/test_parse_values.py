@@ -65,7 +65,10 @@ def test_entities_follow_mediawiki() -> None:
 
 @pytest.mark.parametrize(
     ("label", "key"),
-    [("Espace d’Hébergement", "espace d'hebergement"), ("  CENTRE   multi-fonctions ", "centre multi-fonctions")],
+    [
+        ("Espace d’Hébergement", "espace d'hebergement"),
+        ("  CENTRE   multi-fonctions ", "centre multi-fonctions"),
+    ],
 )
 def test_fold_key(label: str, key: str) -> None:
     assert fold_key(label) == key

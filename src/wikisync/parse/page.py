@@ -23,6 +23,7 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.wikicode import Wikicode
 
 from wikisync.model import PROBLEM_CODES, Problem, Record, Source
+from wikisync.parse.blocks import block_members
 from wikisync.parse.names import Aliases, TemplateMatcher, template_key, title_key
 from wikisync.parse.records import RecordReader
 from wikisync.parse.tree import Mode, parse_wikitext
@@ -71,6 +72,7 @@ class Scan:
     """What one walk over the tree found: templates in page order and markup leftovers."""
 
     templates: list[Template] = field(default_factory=list)
+    levels: list[int] = field(default_factory=list)  # each template's nesting (0: top level)
     unclosed_templates: list[str] = field(default_factory=list)
     unclosed_comments: list[str] = field(default_factory=list)
 
@@ -82,20 +84,21 @@ def scan(code: Wikicode) -> Scan:
     return found
 
 
-def _walk(code: Wikicode, found: Scan) -> None:
+def _walk(code: Wikicode, found: Scan, level: int = 0) -> None:
     for node in code.nodes:
         if isinstance(node, Text):
             _check_text(node.value, found)
         elif isinstance(node, Template):
             found.templates.append(node)
+            found.levels.append(level)
             for child in _template_children(node):
-                _walk(child, found)
+                _walk(child, found, level + 1)
         elif isinstance(node, Tag):
             for child in _tag_children(node):
-                _walk(child, found)
+                _walk(child, found, level + 1)
         else:
             for child in _other_children(node):
-                _walk(child, found)
+                _walk(child, found, level + 1)
 
 
 def _template_children(node: Template) -> Iterator[Wikicode]:
@@ -156,6 +159,8 @@ class PageReader:
         self.records = RecordReader(self.schema)
         self.mode = mode
         self.bot = title_key(self.schema.bot_name).casefold()
+        self.block_names = (self.matcher.names_for(self.schema.list_open_template),
+                            self.matcher.names_for(self.schema.list_close_template))
 
     def read(self, text: str, title: str = "") -> PageParse:
         """Records and problems of the page ``text`` titled ``title``."""
@@ -166,15 +171,18 @@ class PageReader:
         page = PageParse(title)
         page.problems = self._page_problems(found)
         counts = {"fiche": 0, "region": 0, "row": 0}
-        for template in found.templates:
+        generated = block_members(found, *self.block_names)
+        for index, template in enumerate(found.templates):
             kind = self.matcher.kind(str(template.name))
             if kind is None:
                 continue
-            record = self._record(template, title, _SOURCES[kind], counts[kind])
-            counts[kind] += 1
+            counts[kind] += 1  # templates the bot generated keep their instance numbers
+            if index in generated:  # written by the bot inside a block: not a record
+                continue
+            record = self._record(template, title, _SOURCES[kind], counts[kind] - 1)
             record.problems = page.problems + record.problems
             page.records.append(record)
-        self._finish(page, counts["fiche"])
+        self._finish(page, sum(1 for r in page.records if r.source == "fiche"))
         return page
 
     def _record(self, template: Template, title: str, source: Source, instance: int) -> Record:

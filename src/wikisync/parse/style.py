@@ -40,8 +40,8 @@ def split_ws(text: str) -> tuple[str, str, str]:
     """Leading whitespace, content, trailing whitespace (all-blank: split at the newline)."""
     core = text.strip(WS)
     if not core:
-        cut = text.find("\n")
-        return (text, "", "") if cut < 0 else (text[:cut], "", text[cut:])
+        cut = len(text.split("\n", 1)[0].split("\r", 1)[0])
+        return text[:cut], "", text[cut:]
     start = len(text) - len(text.lstrip(WS))
     return text[:start], core, text[start + len(core) :]
 
