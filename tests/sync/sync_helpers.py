@@ -66,11 +66,26 @@ def gateway(cfg: Config) -> Gateway:
     return gate
 
 
-def run_sync(cfg: Config, path: Path, prefix: str, **options: Any) -> SyncResult:
+def run_sync(cfg: Config, path: Path, prefix: str, out: Any = None, geocoder: Any = None,
+             **options: Any) -> SyncResult:
     """One sync scoped to ``prefix`` with a fresh gateway and the store at ``path``."""
     with Store(path) as store:
         return sync(gateway(cfg), store, cfg, SyncOptions(prefixes=(prefix,), **options),
-                    sleep=lambda seconds: None)
+                    out=out, geocoder=geocoder, sleep=lambda seconds: None)
+
+
+def fiches(prefix: str, count: int, carte: str = "") -> dict[str, str]:
+    """``count`` clean fiches with coordinates (and the given ``carte``)."""
+    return {f"{prefix} {i:02d}": (
+        "{{Fiche initiative\n"
+        f"| nom       = Pôle {i}\n| commune   = Brest\n"
+        f"| latitude  = 48.{i:02d}\n| longitude = -4.5\n| carte     = {carte}\n"
+        "}}\nTexte.\n") for i in range(count)}
+
+
+def bot_revisions(client: Any, title: str) -> int:
+    """How many revisions of the page the bot made."""
+    return sum(1 for r in revisions(client, title, 50) if r["user"] == "WikisyncBot")
 
 
 def revisions(client: Any, title: str, limit: int = 10) -> list[dict[str, Any]]:
