@@ -211,7 +211,7 @@ def test_a_merge_by_the_wiki_keeps_the_human_edit_and_is_counted(
     assert isinstance(revid, int)
     expected = ["ligne 0 (Marie)", *lines[1:-1], "ligne 7 (bot)"]
     assert gateway.read_page(title).content == "\n".join(expected)
-    assert gateway.editor.merges == 1
+    assert gateway.merges == 1
     assert "merged by MediaWiki" in caplog.text
 
 

@@ -61,6 +61,11 @@ class Gateway:
         return self.transport.retries
 
     @property
+    def merges(self) -> int:
+        """Updates MediaWiki merged with a revision saved after our pre-check (logged too)."""
+        return self.editor.merges
+
+    @property
     def user(self) -> str | None:
         """The logged-in user name (without the ``@app`` BotPassword suffix), or None."""
         return self.session.user
