@@ -140,9 +140,14 @@ def test_legend_shows_each_type_with_its_count(page: Browser) -> None:
     assert {name.split(" (")[0] for name in listed} == EXPECTED_MISSING
 
 
+POPUP_SHOWN = ("document.querySelector('.leaflet-popup-content') && "
+               "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+
+
 def click_pin(page: Browser, hub_key: str) -> None:
+    """Click a pin, and wait until its popup has faded in (hidden text reads as empty)."""
     page.find(f'path.pin[data-id="{hub_key}"]').click()
-    page.wait_for("document.querySelector('.leaflet-popup-content a.lien')")
+    page.wait_for(POPUP_SHOWN)
 
 
 def close_popup(page: Browser) -> None:
@@ -198,7 +203,7 @@ def test_names_are_text_not_markup(browser: Browser, tmp_path: Path,
     browser.open(path)
     browser.wait_for("document.querySelector('path.pin')")
     browser.find("path.pin").click()
-    browser.wait_for("document.querySelector('.leaflet-popup-content')")
+    browser.wait_for(POPUP_SHOWN)
     assert browser.find(".leaflet-popup-content .nom").text == record.title
     assert browser.find_all(".leaflet-popup-content img") == []
     assert browser.run("return window.pwned === undefined;")
@@ -207,7 +212,6 @@ def test_names_are_text_not_markup(browser: Browser, tmp_path: Path,
 def test_screenshot(page: Browser, artifacts: Path) -> None:
     """A picture of the map with one popup open, in ``artifacts/``."""
     click_pin(page, "pole-ess-du-pays-de-morlaix")
-    page.wait_for("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     shot = page.screenshot(artifacts / "carte.png")
     assert shot.stat().st_size > 10_000
     close_popup(page)
@@ -227,7 +231,6 @@ def test_sample_wiki_map_in_the_browser(browser: Browser, tmp_path: Path, leafle
               for e in browser.find_all(".legende label")}
     assert sum(counts.values()) == len(data.pins)
     click_pin(browser, "pole-ess-de-toulouse")
-    browser.wait_for("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     shot = browser.screenshot(artifacts / "carte-exemples.png")
     if os.environ.get("WIKISYNC_UPDATE_DOCS"):
         shutil.copyfile(shot, REPO / "docs" / "carte.png")
