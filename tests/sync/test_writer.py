@@ -168,3 +168,31 @@ def test_prefetch_reads_once(store: Store) -> None:
     for title in ("A", "B"):
         w.write(title, add_carte, ["r"], "s")
     assert (wiki.batches, wiki.reads) == (1, 0)
+
+
+def test_crash_between_save_and_journal_makes_no_duplicate_on_rerun(store: Store) -> None:
+    wiki = FakeWiki()
+    wiki.put("A", FICHE)
+    w = writer(wiki, store)
+
+    def crash(entry: object) -> None:
+        raise KeyboardInterrupt  # killed right after the save, before the journal
+
+    w.store = type("Crashing", (), {"add_journal": staticmethod(crash)})()  # type: ignore
+    with pytest.raises(KeyboardInterrupt):
+        w.write("A", add_carte, ["r"], "s")
+    assert len(wiki.edits) == 1
+    again = writer(wiki, store).write("A", add_carte, ["r"], "s")
+    assert again.status == "unchanged" and len(wiki.edits) == 1
+
+
+def test_transform_refusing_the_page_skips_it(store: Store) -> None:
+    from wikisync.errors import UnsafeEdit
+
+    def refuse(text: str) -> str:
+        raise UnsafeEdit("carte is given twice", ("duplicate-param",))
+
+    wiki = FakeWiki()
+    wiki.put("A", FICHE)
+    outcome = writer(wiki, store).write("A", refuse, ["r"], "s")
+    assert (outcome.status, outcome.reason) == ("skipped", "unsafe") and wiki.edits == []
