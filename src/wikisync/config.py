@@ -49,6 +49,8 @@ class MapConfig:
     link: str = DEFAULT_MAP_LINK
     link_order: tuple[str, ...] = ("fiche", "region", "website")
     extension: str = "kartographer"
+    article_url: str | None = None  # page URL base, e.g. https://wiki.example.org/wiki/$1
+    tiles: str | None = None  # tile URL template for the HTML/uMap maps (None: OpenStreetMap)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ _KNOWN = {
              "max_retries", "max_retry_seconds", "change_tag", "password"},
     "state": {"path"},
     "safety": {"shutoff_page", "run_word", "edit_interval", "max_edits"},
-    "map": {"link", "link_order", "extension"},
+    "map": {"link", "link_order", "extension", "article_url", "tiles"},
     "dataset": {"path", "owns"},
     "rules": {"map_links", "dataset", "geocode"},
     "geocode": {"write", "domain", "scheme", "min_delay", "min_score", "timeout"},
@@ -234,6 +236,9 @@ def _build_map(section: dict[str, Any], where: str) -> MapConfig:
         if extension not in ("kartographer", "maps"):
             raise ConfigError(f"{where}: extension must be 'kartographer' or 'maps'")
         values["extension"] = extension
+    for key in ("article_url", "tiles"):
+        if section.get(key) is not None:
+            values[key] = _typed(section, key, str, where)
     return MapConfig(**values)
 
 

@@ -55,9 +55,11 @@ class MapSettings:
         values: dict[str, Any] = {
             "types": tuple(config.schema.types),
             "link_order": tuple(config.map.link_order),
-            "article_base": article_base(config.wiki.api),
+            "article_base": article_base(config.wiki.api, config.map.article_url),
             "templates_dir": Path(config.templates_dir) if config.templates_dir else None,
         }
+        if config.map.tiles is not None:
+            values["tiles"] = config.map.tiles
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
