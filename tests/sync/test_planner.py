@@ -173,3 +173,15 @@ def test_samples_plan_fills_what_expected_md_lists() -> None:
     refused = {(n.title, n.kind) for n in result.refused + result.notes}
     assert ("Pôle de coopération Clermont Auvergne", "nobots") in refused
     assert ("Pôle ESS de Nice", "unsafe") in refused
+
+
+def test_row_of_a_fiche_filled_by_the_dataset_gets_its_link_in_the_same_run() -> None:
+    records = fiche("| nom = Pôle B\n| commune = Brest\n| latitude =\n| longitude =",
+                    "Pôle B") + parse_page("{{Pôle ESS|nom=Pôle B|fiche=Pôle B}}",
+                                           "Région").records
+    dataset = (DatasetHub(where="line 2", name="Pôle B", commune="Brest", lat=48.5, lon=-4.0,
+                          fiche="Pôle B"),)
+    found = changes(records, RuleSet(dataset=True), dataset)
+    row = [c for c in found if c.title == "Région"]
+    assert [(c.param, c.new) for c in row] == [
+        ("carte", "https://www.openstreetmap.org/?mlat=48.5&mlon=-4#map=16/48.5/-4")]

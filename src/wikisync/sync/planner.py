@@ -17,7 +17,7 @@ Which hubs the rules look at:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wikisync.dataset import DatasetHub, match
 from wikisync.model import Change, Record
@@ -186,11 +186,37 @@ def _record_changes(record: Record, ctx: Context, notes: list[Note]) -> list[Cha
                               f"{record.name}: {geo[0]}, {geo[1]} (not written)"))
     fiche = _fiche_of(record, ctx)
     if point is None and fiche is not None:
-        point = _own_point(fiche)
+        point = planned_point(fiche, ctx)
     if rules.map_links and point is not None:
         change = map_link_change(record, template, _link(record, fiche, point, rules))
         changes += [change] if change else []
     return changes
+
+
+def planned_point(record: Record, ctx: Context) -> Point | None:
+    """The point a hub record will have once this run's rules are applied to it.
+
+    A row naming a fiche filled by the dataset in the same run gets its map link in the
+    same run too (else a second sync would still find work: not idempotent).
+    """
+    if record.unsafe:
+        return _own_point(record)
+    for change in _record_changes(record, replace(ctx, rules=replace(
+            ctx.rules, map_links=False)), []):
+        if change.rule != "map_links" and change.param in _POINT_PARAMS:
+            return _point_of_changes(record, ctx)
+    return _own_point(record)
+
+
+_POINT_PARAMS = frozenset({"latitude", "longitude", "coordonnées"})
+
+
+def _point_of_changes(record: Record, ctx: Context) -> Point | None:
+    """The dataset's or the geocoder's point for a record that gets one written."""
+    hub = ctx.matches.get(record_key(record)) if ctx.rules.dataset else None
+    if hub is not None and hub.lat is not None and hub.lon is not None:
+        return (hub.lat, hub.lon)
+    return ctx.geocoded.get(record_key(record))
 
 
 def _own_point(record: Record) -> Point | None:
