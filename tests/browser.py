@@ -66,6 +66,7 @@ class Element:
         self.ref = ref
 
     def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+        """One WebDriver command on this element."""
         return self.browser.call(method, f"/element/{self.ref}{path}", payload)
 
     @property
@@ -171,12 +172,14 @@ class Browser:
 
 
 def _free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for chromedriver."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+    """Wait until chromedriver answers /status ready (fail if it exits or is too slow)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

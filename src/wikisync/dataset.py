@@ -159,6 +159,7 @@ def _hub_from(fields: Mapping[str, str], where: str, schema: Schema,
     problems: list[DatasetProblem] = []
 
     def problem(code: str, detail: str) -> None:
+        """Report a problem of this row."""
         problems.append(DatasetProblem(where, code, detail, name))
 
     hub_type = None

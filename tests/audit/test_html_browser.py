@@ -53,7 +53,7 @@ def test_table_renders_every_difference(page: Browser) -> None:
     first = [cell.text for cell in rows[0].find_all("td")]
     assert first[:2] == ["absent du wiki", "Pôle ESS de Saint-Étienne"]
     link = page.find("#differences a.page")
-    assert link.displayed and link.attribute("href", ).startswith("http://wiki.invalid/")
+    assert link.displayed and link.attribute("href").startswith("http://wiki.invalid/")
     history = page.find("#differences a.history")
     assert history.attribute("href").endswith("&action=history")
 

@@ -30,6 +30,7 @@ class FieldDiff:
 
 
 def _text(item: Any, name: str) -> str | None:
+    """An attribute as stripped text; None when absent or blank."""
     value = getattr(item, name, None)
     return str(value).strip() or None if value is not None else None
 
@@ -109,4 +110,5 @@ def compare_fields(left: Any, right: Any, fields: Sequence[str], types: Sequence
 
 
 def _equal(a: str, b: str) -> bool:
+    """Plain equality (type keys are already normalised)."""
     return a == b

@@ -44,6 +44,7 @@ def _first(properties: Mapping[str, Any], keys: Sequence[str]) -> str | None:
 
 
 def _options(value: Any) -> Mapping[str, Any]:
+    """A JSON object, or an empty one for anything else (e.g. a missing ``_umap_options``)."""
     return value if isinstance(value, dict) else {}
 
 

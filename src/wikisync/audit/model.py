@@ -41,6 +41,7 @@ class Difference:
     detail: str | None = None
 
     def __post_init__(self) -> None:
+        """Refuse a kind outside ``KINDS``: the JSON kinds are a public contract."""
         if self.kind not in KINDS:
             raise ValueError(f"unknown difference kind {self.kind!r}")
 

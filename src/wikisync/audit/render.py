@@ -137,6 +137,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
 
 
 def _render(name: str, diffs: Sequence[Difference], context: ReportContext) -> str:
+    """Render one report template with the rows, the counts and the sources."""
     template = environment(context.templates_dir).get_template(name)
     found = counts(diffs)
     return template.render(

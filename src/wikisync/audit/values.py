@@ -58,6 +58,7 @@ def coordinates_text(lat: float | None, lon: float | None) -> str | None:
 
 
 def _decimal(value: float) -> str:
+    """A degree value with at most 6 decimals, no trailing zeros, no ``-0``."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
