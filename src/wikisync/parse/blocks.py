@@ -94,11 +94,13 @@ def find_blocks(text: str, opens: Iterable[str], closes: Iterable[str]) -> list[
     offsets.append(position)
     blocks = []
     for opener, closer in pair_markers(markers):
+        call = nodes[opener]
+        assert isinstance(call, Template)
         body_start = offsets[opener + 1]
         body_end = offsets[closer] if closer is not None else body_start
         end = offsets[closer + 1] if closer is not None else body_start
         blocks.append(Block(offsets[opener], body_start, body_end, end, closer is not None,
-                            _params(nodes[opener])))
+                            _params(call)))
     return blocks
 
 

@@ -1,0 +1,202 @@
+"""``wikisync generate`` (list blocks, map page) and ``wikisync create`` (new fiches)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from wikisync.api import Gateway
+from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.cli.sync import outcome_line, reporter
+from wikisync.config import Config
+from wikisync.dataset import load_dataset
+from wikisync.errors import EXIT_DIFFERENCES, ReadOnly, UsageError
+from wikisync.generate.fiches import DEFAULT_TITLE_PATTERN, FichePlan, create_fiches, plan_fiches
+from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page
+from wikisync.generate.templates import environment
+from wikisync.store import Store
+from wikisync.sync.pull import pull
+from wikisync.sync.writer import PageWriter, WriteOutcome
+
+MAX_LISTED = 15
+
+
+def _gateway(config: Config) -> Gateway:
+    """A gateway to the configured wiki, logged in when a username is configured."""
+    wiki = config.require_wiki()
+    gateway = Gateway(wiki)
+    if wiki.username:
+        gateway.login()
+    return gateway
+
+
+@contextmanager
+def writing(app: AppContext, store: Store, gateway: Gateway, kind: str, dry_run: bool,
+            max_edits: int | None) -> Iterator[PageWriter]:
+    """A logged run (``kind``) and its writer; the run's counts are the writer's."""
+    if not dry_run and gateway.site_info(refresh=True).readonly:
+        raise ReadOnly("the wiki is read-only: no edit made", "readonly")
+    run_id = store.start_run(kind)
+    writer = PageWriter(gateway, store, app.config, run_id, dry_run,
+                        reporter(app, colour=sys.stdout.isatty()), max_edits=max_edits)
+    status = "failed"
+    try:
+        yield writer
+        status = "stopped" if writer.stopped else "ok"
+    finally:
+        counts = {"dry_run": dry_run, **writer.stats.by_status, "reasons": writer.stats.by_reason,
+                  "stopped": writer.stopped}
+        store.finish_run(run_id, status, counts)
+
+
+def _pull_first(app: AppContext, gateway: Gateway, store: Store, no_pull: bool) -> None:
+    """An incremental pull (new openers, new fiches), unless ``--no-pull``."""
+    if not no_pull:
+        result = pull(gateway, store, app.config)
+        app.say(f"pull ({result.mode}): {result.pages_read} pages read")
+
+
+def _done_line(outcomes: list[WriteOutcome], dry_run: bool) -> str:
+    """Counts of the outcomes, for the summary."""
+    def count(*statuses: str) -> int:
+        return sum(1 for o in outcomes if o.status in statuses)
+
+    done = f"would write: {count('dry-run')}" if dry_run else (
+        f"written: {count('edited', 'created')}")
+    return (f"{done}, unchanged: {count('unchanged')}, skipped: {count('skipped')}, "
+            f"not tried: {count('stopped')}")
+
+
+def _listed(lines: list[str]) -> list[str]:
+    shown = lines[:MAX_LISTED]
+    return shown + ([f"... and {len(lines) - MAX_LISTED} more"] if len(lines) > MAX_LISTED else [])
+
+
+def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
+    """The end-of-run lines of ``generate``."""
+    lines = [f"blocks: {result.pages_with_blocks} stored pages with a list; "
+             f"{len(result.outcomes)} to regenerate",
+             _done_line(result.outcomes, dry_run)]
+    lines += _listed([f"  {outcome_line(o)}" for o in result.outcomes if o.failed])
+    lines += _listed([f"list error: {title}: {error}" for title, error in result.errors])
+    lines += _listed([f"note: {note}" for note in result.notes])
+    return lines
+
+
+@cli.command("generate")
+@click.argument("titles", nargs=-1)
+@click.option("--map-page", "map_page", metavar="TITLE",
+              help="Also write the map page (Kartographer or Maps) to this page, if changed.")
+@click.option("--no-blocks", is_flag=True, help="Do not regenerate the list blocks.")
+@click.option("--region-blocks/--no-region-blocks", default=None,
+              help="Give region pages without a list one (default: [generate] region_blocks).")
+@click.option("--dry-run", is_flag=True, help="Show each page's diff; write nothing.")
+@click.option("--no-pull", is_flag=True, help="Use the store as it is (no pull first).")
+@click.option("--max-edits", type=click.IntRange(min=0), help="Make at most N edits.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="State file (default: [state] path of the config).")
+@pass_app
+def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | None,
+                     no_blocks: bool, region_blocks: bool | None, dry_run: bool, no_pull: bool,
+                     max_edits: int | None, store_path: str | None) -> None:
+    """Regenerate the hub lists between {{Liste pôles ESS}} and {{Fin liste pôles ESS}}.
+
+    Without TITLE, every stored page whose list would change; with TITLEs, those pages
+    (read fresh). Only the text between the two templates is rewritten. Pulls first.
+    Exit 0 done, 1 a page left undone or a list with wrong parameters, 3 wiki stopped us.
+
+    \b
+    Example:
+      wikisync generate --dry-run
+      wikisync generate "Pôles ESS en Bretagne"
+      wikisync generate --no-blocks --map-page "Carte des pôles ESS"
+    """
+    config = app.config
+    with Store(store_path or config.state_path) as store:
+        gateway = _gateway(config)
+        _pull_first(app, gateway, store, no_pull)
+        with writing(app, store, gateway, "generate", dry_run, max_edits) as writer:
+            result = GenerateResult()
+            if not no_blocks:
+                result = generate_blocks(writer, store, config, titles=titles or None,
+                                         region_blocks=region_blocks)
+            if map_page:
+                result.outcomes.append(publish_map_page(writer, store, config, map_page))
+    for line in generate_summary(result, dry_run):
+        app.say(line)
+    if writer.stopped:
+        app.say(f"stopped: {writer.stopped}")
+    if result.exit_code:
+        raise click.exceptions.Exit(result.exit_code)
+
+
+def create_summary(plan: FichePlan, outcomes: list[WriteOutcome], dry_run: bool) -> list[str]:
+    """The end-of-run lines of ``create``."""
+    lines = [f"new fiches: {len(plan.fiches)} planned", _done_line(outcomes, dry_run)]
+    lines += _listed([f"  {outcome_line(o)}" for o in outcomes if o.failed])
+    lines += _listed([f"note: {note}" for note in plan.notes])
+    return lines
+
+
+def _title_pattern(config: Config, flag: str | None) -> str:
+    """``--title-pattern``, else ``[generate] fiche_title`` (proposed key), else ``{name}``."""
+    if flag:
+        return flag
+    value = (config.raw.get("generate") or {}).get("fiche_title", DEFAULT_TITLE_PATTERN)
+    if not isinstance(value, str):
+        raise UsageError("[generate] fiche_title must be a string")
+    return value
+
+
+@cli.command("create")
+@click.option("--dataset", "dataset_path", type=click.Path(dir_okay=False, exists=True),
+              help="Reference dataset, CSV or GeoJSON (default: [dataset] path).")
+@click.option("--only", "only", multiple=True, metavar="NAME",
+              help="Create only the fiche of this hub (repeatable).")
+@click.option("--title-pattern", metavar="PATTERN",
+              help="Title of a new fiche: {name}, {commune}, {region}, {departement} "
+                   "(default: [generate] fiche_title, else {name}).")
+@click.option("--include-rows", is_flag=True,
+              help="Also create fiches for hubs the wiki lists only as a region page row.")
+@click.option("--dry-run", is_flag=True, help="Show each new page; write nothing.")
+@click.option("--no-pull", is_flag=True, help="Use the store as it is (no pull first).")
+@click.option("--max-edits", type=click.IntRange(min=0), help="Create at most N pages.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="State file (default: [state] path of the config).")
+@pass_app
+def create_command(app: AppContext, dataset_path: str | None, only: tuple[str, ...],
+                   title_pattern: str | None, include_rows: bool, dry_run: bool,
+                   no_pull: bool, max_edits: int | None, store_path: str | None) -> None:
+    """Create a fiche for each dataset hub that has no page on the wiki yet.
+
+    Create-only: an existing page is never overwritten (a title taken meanwhile is
+    skipped and reported). Each page is journalled like any edit. Pulls first.
+    Exit 0 done, 1 some fiches not created, 2 usage error, 3 wiki stopped us.
+
+    \b
+    Example:
+      wikisync create --dataset pôles.csv --dry-run
+      wikisync create --dataset pôles.csv --only "Pôle ESS de Quimper"
+    """
+    config = app.config
+    path = dataset_path or config.dataset.path
+    if not path:
+        raise UsageError("no dataset: give --dataset FILE or set [dataset] path")
+    dataset = load_dataset(path, config.schema)
+    pattern = _title_pattern(config, title_pattern)
+    with Store(store_path or config.state_path) as store:
+        gateway = _gateway(config)
+        _pull_first(app, gateway, store, no_pull)
+        plan = plan_fiches(dataset, list(store.records()), config.schema,
+                           environment(config.templates_dir), pattern=pattern, only=only,
+                           include_rows=include_rows)
+        with writing(app, store, gateway, "create", dry_run, max_edits) as writer:
+            outcomes = create_fiches(writer, plan)
+    for line in create_summary(plan, outcomes, dry_run):
+        app.say(line)
+    if any(o.failed for o in outcomes) or (only and plan.notes):
+        raise click.exceptions.Exit(EXIT_DIFFERENCES)
+

@@ -1,0 +1,186 @@
+"""New fiches: one page per dataset hub the wiki does not describe yet (planning is pure).
+
+``plan_fiches`` matches the dataset with the wiki's hubs (``dataset.match``), keeps the
+dataset hubs with no match (and, with ``include_rows``, those the wiki lists only as a row
+of a region page), gives each a title (its ``fiche`` column, else the title pattern) and
+renders its page with ``fiche-initiative.wiki.j2``. ``create_fiches`` saves them with
+``PageWriter.create`` (create-only: a title taken meanwhile is skipped, never overwritten).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from wikisync.dataset import Dataset, DatasetHub, match
+from wikisync.errors import ConfigError
+from wikisync.generate.templates import render
+from wikisync.hubs import build_hubs, title_key
+from wikisync.model import Record
+from wikisync.schema import Schema
+from wikisync.sync.writer import PageWriter, WriteOutcome
+from wikisync.text import normalise_name
+
+FICHE_TEMPLATE = "fiche-initiative.wiki.j2"
+DEFAULT_TITLE_PATTERN = "{name}"
+RULE = "create"
+SUMMARY = "Nouvelle fiche de pôle ESS, d'après le jeu de données de référence"
+# Infobox parameters of a new fiche, in this order (record fields; canonical names written).
+INFOBOX_FIELDS = ("name", "type", "region", "departement", "commune", "address", "postcode",
+                  "lat", "lon", "website", "founded", "legal_form", "members", "map_link")
+RAW_FIELDS = ("founded", "legal_form", "members")  # read from the dataset's own columns
+_TITLE_BAD = re.compile(r"[#<>\[\]|{}_\x00-\x1f\x7f]+")
+
+
+@dataclass(frozen=True)
+class NewFiche:
+    """A page to create: its title, the dataset hub it describes, its wikitext."""
+
+    title: str
+    hub: DatasetHub
+    text: str
+
+
+@dataclass
+class FichePlan:
+    """The fiches to create, and why other dataset hubs are left out."""
+
+    fiches: list[NewFiche] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def fiche_title(hub: DatasetHub, pattern: str = DEFAULT_TITLE_PATTERN) -> str:
+    """The hub's page title: its ``fiche`` column, else the pattern (``{name}``, ``{commune}``…)."""
+    if hub.fiche:
+        return hub.fiche
+    values = {"name": hub.name, "commune": hub.commune or "", "region": hub.region or "",
+              "departement": hub.departement or "", "postcode": hub.postcode or ""}
+    try:
+        text = pattern.format(**values)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"[generate] fiche_title {pattern!r}: bad placeholder {exc} "
+                          f"(use {{name}}, {{commune}}, {{region}}, {{departement}})") from None
+    return title_key(" ".join(_TITLE_BAD.sub(" ", text).split()))
+
+
+def format_coordinate(value: float) -> str:
+    """A coordinate as the shortest decimal text that reads back as the same number."""
+    text = repr(value)
+    return f"{value:.10f}".rstrip("0").rstrip(".") if "e" in text else text
+
+
+def _raw_value(hub: DatasetHub, record_field: str, schema: Schema) -> str | None:
+    """A field the dataset hub keeps only in its raw columns (``création``, ``statut``…)."""
+    names = {normalise_name(n) for n in schema.param_names(record_field)}
+    for key, value in hub.raw.items():
+        if normalise_name(str(key)) in names and value is not None and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def hub_values(hub: DatasetHub, schema: Schema) -> dict[str, str | None]:
+    """Record field -> the text to write (None: nothing), for every infobox field."""
+    hub_type = next((t for t in schema.types if t.key == hub.type), None)
+    values: dict[str, str | None] = {
+        "name": hub.name, "type": hub_type.label if hub_type else None, "region": hub.region,
+        "departement": hub.departement, "commune": hub.commune, "address": hub.address,
+        "postcode": hub.postcode, "website": hub.website, "map_link": None,
+        "lat": format_coordinate(hub.lat) if hub.lat is not None else None,
+        "lon": format_coordinate(hub.lon) if hub.lon is not None else None,
+    }
+    values.update({name: _raw_value(hub, name, schema) for name in RAW_FIELDS})
+    return values
+
+
+def fiche_context(hub: DatasetHub, title: str, schema: Schema,
+                  region_page: str | None) -> dict[str, Any]:
+    """Every variable ``fiche-initiative.wiki.j2`` receives."""
+    values = hub_values(hub, schema)
+    fields = [(schema.params[name][0], values[name]) for name in INFOBOX_FIELDS]
+    return {
+        "title": title,
+        "fiche_template": schema.fiche_template,
+        "fields": fields,
+        "width": max(len(name) for name, _ in fields),
+        "hub": {**values, "type": hub.type, "type_label": values["type"],
+                "lat": hub.lat, "lon": hub.lon},
+        "region_page": region_page,
+    }
+
+
+def render_fiche(env: jinja2.Environment, hub: DatasetHub, title: str, schema: Schema,
+                 region_page: str | None = None) -> str:
+    """The wikitext of a new fiche (trailing whitespace trimmed, as MediaWiki stores it)."""
+    return render(env, FICHE_TEMPLATE, fiche_context(hub, title, schema, region_page)).rstrip()
+
+
+def missing_hubs(dataset: Dataset, records: Iterable[Record], schema: Schema,
+                 include_rows: bool = False) -> list[DatasetHub]:
+    """Dataset hubs with no fiche on the wiki, in dataset order (rows count unless asked)."""
+    matching = match(dataset.hubs, build_hubs(records, schema.types))
+    wanted = {id(hub) for hub in matching.dataset_only}
+    if include_rows:
+        wanted |= {id(pair.hub) for pair in matching.pairs if pair.wiki.fiche is None}
+    return [hub for hub in dataset.hubs if id(hub) in wanted]
+
+
+def region_pages(records: Iterable[Record]) -> dict[str, str]:
+    """Normalised region name -> the first region page (by title) heading that region."""
+    pages: dict[str, str] = {}
+    for record in sorted(records, key=lambda r: r.title):
+        if record.source == "region" and record.region:
+            pages.setdefault(normalise_name(record.region), record.title)
+    return pages
+
+
+def plan_fiches(dataset: Dataset, records: Sequence[Record], schema: Schema,
+                env: jinja2.Environment, *, pattern: str = DEFAULT_TITLE_PATTERN,
+                only: Sequence[str] = (), include_rows: bool = False) -> FichePlan:
+    """The fiches to create for the dataset hubs the wiki lacks (``only``: these names)."""
+    plan = FichePlan()
+    bad = {p.where: p for p in dataset.problems}
+    hubs = missing_hubs(dataset, records, schema, include_rows)
+    hubs = _only(hubs, dataset, only, plan)
+    regions = region_pages(records)
+    titles: dict[str, str] = {}
+    for hub in hubs:
+        if hub.where in bad:
+            plan.notes.append(f"{hub.name} ({hub.where}): not created, the row has a "
+                              f"problem: {bad[hub.where].detail}")
+            continue
+        title = fiche_title(hub, pattern)
+        if title in titles:
+            plan.notes.append(f"{hub.name} ({hub.where}): not created, same title "
+                              f"{title!r} as {titles[title]}")
+            continue
+        titles[title] = hub.where
+        region_page = regions.get(normalise_name(hub.region or ""))
+        plan.fiches.append(NewFiche(title, hub, render_fiche(env, hub, title, schema,
+                                                               region_page)))
+    return plan
+
+
+def _only(hubs: list[DatasetHub], dataset: Dataset, only: Sequence[str],
+          plan: FichePlan) -> list[DatasetHub]:
+    """The hubs named by ``--only`` (all when empty); names matching nothing are noted."""
+    if not only:
+        return hubs
+    wanted = {normalise_name(name): name for name in only}
+    known = {normalise_name(hub.name) for hub in dataset.hubs}
+    for key, name in wanted.items():
+        if key not in known:
+            plan.notes.append(f"--only {name}: no hub of that name in the dataset")
+        elif not any(normalise_name(hub.name) == key for hub in hubs):
+            plan.notes.append(f"--only {name}: the wiki already describes it")
+    return [hub for hub in hubs if normalise_name(hub.name) in wanted]
+
+
+def create_fiches(writer: PageWriter, plan: FichePlan) -> list[WriteOutcome]:
+    """Create every planned fiche through the writer (create-only, journalled)."""
+    if writer.dry_run and plan.fiches:
+        writer.prefetch(f.title for f in plan.fiches)
+    return [writer.create(f.title, f.text, [RULE], SUMMARY) for f in plan.fiches]

@@ -1,0 +1,158 @@
+"""Generation steps that write through ``PageWriter``: list blocks and the map page.
+
+``generate_blocks`` is the step ``sync``/``run`` calls after their own edits (same writer,
+so the same run id, dry run, throttle, shutoff and edit budget): it lists the hubs from
+the store, finds the stored pages holding a block (or, with ``region_blocks``, region pages
+without one), keeps those whose text would change, and rewrites each from its fresh text.
+An unchanged list costs no request at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wikisync.config import Config
+from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK
+from wikisync.generate.lists import BlockRewriter, ListRenderer
+from wikisync.generate.mappage import render_map_page
+from wikisync.generate.templates import environment
+from wikisync.hubs import Hub, build_hubs
+from wikisync.store import Store
+from wikisync.sync.writer import META_REDIRECTS, PageWriter, Rewrite, WriteOutcome
+
+RULE = "generate"
+SUMMARY = "Liste des pôles ESS mise à jour"
+SUMMARY_ADDED = "Liste des pôles ESS ajoutée à la page de la région"
+MAP_RULE = "map-page"
+MAP_SUMMARY = "Carte des pôles ESS mise à jour"
+
+
+@dataclass
+class GenerateResult:
+    """What a generation step did: one outcome per page tried, and what editors must fix."""
+
+    outcomes: list[WriteOutcome] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (title, parameter error)
+    notes: list[str] = field(default_factory=list)
+    pages_with_blocks: int = 0
+
+    def count(self, status: str) -> int:
+        """How many pages ended with this status."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a page was left undone (nobots aside) or a block has wrong parameters."""
+        undone = [o for o in self.outcomes if o.failed and o.reason != "nobots"]
+        return EXIT_DIFFERENCES if undone or self.errors else EXIT_OK
+
+    def counts(self) -> dict[str, Any]:
+        """The run log's counts."""
+        statuses = ("edited", "created", "dry-run", "unchanged", "skipped", "stopped")
+        return {"pages_with_blocks": self.pages_with_blocks,
+                **{s: self.count(s) for s in statuses},
+                "errors": len(self.errors), "notes": len(self.notes)}
+
+
+def region_blocks_setting(config: Config) -> bool:
+    """``[generate] region_blocks`` (proposed key; read from the raw config meanwhile)."""
+    return bool((config.raw.get("generate") or {}).get("region_blocks", False))
+
+
+def _marker_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """A cheap pre-filter: text that may call one of these templates."""
+    alternatives = []
+    for name in sorted(names):
+        first, rest = name[:1], name[1:]
+        letters = re.escape(first.upper()) + re.escape(first.lower())
+        body = r"[ _]+".join(re.escape(word) for word in rest.split(" "))
+        alternatives.append(f"[{letters}]{body}")
+    return re.compile(r"\{\{\s*(?:[^|{}:]*:\s*)?(?:" + "|".join(alternatives) + r")\s*[|}]")
+
+
+class BlockStep:
+    """Regenerates the blocks of the pages a writer is allowed to touch."""
+
+    def __init__(self, writer: PageWriter, store: Store, config: Config, *,
+                 region_blocks: bool | None = None, hubs: Sequence[Hub] | None = None) -> None:
+        schema = config.schema
+        self.writer = writer
+        self.store = store
+        if hubs is None:
+            hubs = build_hubs(store.records(), schema.types)
+        renderer = ListRenderer(environment(config.templates_dir), schema, hubs)
+        if region_blocks is None:
+            region_blocks = region_blocks_setting(config)
+        self.rewriter = BlockRewriter(renderer, store.get_json(META_REDIRECTS, {}),
+                                      region_blocks)
+        self.region_titles = {r.title for r in store.records(source="region")}
+        self.marker = _marker_pattern(self.rewriter.opens)
+        self.result = GenerateResult()
+
+    def candidates(self, in_scope: Callable[[str], bool]) -> list[str]:
+        """Stored pages whose blocks would change (rendering each once: errors show now)."""
+        titles = []
+        for page in self.store.pages():
+            if not in_scope(page.title):
+                continue
+            has_marker = bool(self.marker.search(page.content))
+            if not has_marker and not (self.rewriter.region_blocks
+                                       and page.title in self.region_titles):
+                continue
+            self.result.pages_with_blocks += has_marker
+            if self.rewriter.rewrite(page.content, page.title).text != page.content:
+                titles.append(page.title)
+        return titles
+
+    def transform(self, title: str) -> Callable[[str], Rewrite | None]:
+        """The writer's transform for one page: its blocks regenerated from the fresh text."""
+
+        def run(text: str) -> Rewrite | None:
+            done = self.rewriter.rewrite(text, title)
+            self.result.errors += [(title, error) for error in done.errors]
+            if done.blocks == 0 and not done.added:
+                self.result.notes.append(f"{title}: no {self.rewriter.schema.list_open_template}"
+                                         " on the page")
+                return None
+            return Rewrite(done.text, summary=SUMMARY_ADDED if done.added else SUMMARY)
+
+        return run
+
+    def write(self, titles: Sequence[str]) -> GenerateResult:
+        """Rewrite these pages (fresh reads, batched), one outcome each."""
+        if len(titles) > 1:
+            self.writer.prefetch(titles)
+        for title in titles:
+            outcome = self.writer.write(title, self.transform(title), [RULE], SUMMARY)
+            self.result.outcomes.append(outcome)
+        self.result.errors = list(dict.fromkeys(self.result.errors))  # a retry renders again
+        return self.result
+
+    def probe(self) -> None:
+        """Render one list now, so that a broken template stops the step before any write."""
+        self.rewriter.renderer.body({})
+
+
+def generate_blocks(writer: PageWriter, store: Store, config: Config, *,
+                    titles: Sequence[str] | None = None, region_blocks: bool | None = None,
+                    in_scope: Callable[[str], bool] | None = None) -> GenerateResult:
+    """Regenerate the list blocks: of ``titles`` (always read fresh), else of every stored
+    page in scope whose blocks would change. Hubs come from the store's records."""
+    step = BlockStep(writer, store, config, region_blocks=region_blocks)
+    step.probe()
+    if titles:
+        return step.write(list(dict.fromkeys(titles)))
+    return step.write(step.candidates(in_scope or (lambda title: True)))
+
+
+def publish_map_page(writer: PageWriter, store: Store, config: Config,
+                     title: str) -> WriteOutcome:
+    """Write the map page (``render_map_page``) when its text changed; create it if missing."""
+    text = render_map_page(build_hubs(store.records(), config.schema.types), config).rstrip()
+    if writer.gateway.read_page(title).missing:
+        return writer.create(title, text, [MAP_RULE], MAP_SUMMARY)
+    return writer.write(title, lambda old: None if old.rstrip() == text else text,
+                        [MAP_RULE], MAP_SUMMARY)
