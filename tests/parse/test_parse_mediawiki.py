@@ -62,3 +62,86 @@ def test_the_check_can_fail_unescaped_markup_does_not_survive(
     assert render("a|b") == "a"
     assert render("[[Brest]]") == "Brest"
     assert render("a&#10;b") == "a\nb"
+
+
+# ---------------------------------------------------------------- reading as MediaWiki reads
+
+GOLDEN = __import__("pathlib").Path(__file__).parent / "golden"
+_REC = re.compile(r"⟦rec⟧(.*?)⟦/rec⟧", re.DOTALL)
+_PARAM = re.compile(r"⟦p:(.*?)⟧(.*?)⟦/p⟧", re.DOTALL)
+_REFERENCE = re.compile(r'<sup[^>]*class="reference"[^>]*>.*?</sup>', re.DOTALL)
+_BREAK = re.compile(r"<br\s*/?>")  # wikisync reads a line break as a space
+
+
+def dumper() -> str:
+    """A template showing every schema parameter it receives, between markers."""
+    from wikisync.schema import DEFAULT_PARAMS
+
+    names = sorted({n for canonical, aliases in DEFAULT_PARAMS.values()
+                    for n in (canonical, *aliases)})
+    # the <span> ends a free URL before the closing marker
+    shown = "".join(f"{{{{#if:{{{{{{{n}|}}}}}}|⟦p:{n}⟧<span>{{{{{{{n}}}}}}}</span>⟦/p⟧}}}}"
+                    for n in names)
+    return "⟦rec⟧" + shown + "⟦/rec⟧"
+
+
+@pytest.fixture(scope="module")
+def mediawiki_records(devwiki: DevWiki):  # type: ignore[no-untyped-def]
+    """``read(text)``: for each record template MediaWiki expands, the values it displays."""
+    import json
+
+    aliases = json.loads((GOLDEN / "aliases.json").read_text("utf-8"))
+    pages = {f"Modèle:{name}": dumper() for name in ("Fiche initiative", "Pôle ESS",
+                                                      "Pôle ESS par région")}
+    for target, redirects in aliases.items():
+        for redirect in redirects:
+            title = redirect if redirect.startswith("Modèle:") else f"Modèle:{redirect}"
+            pages[title] = f"#REDIRECTION [[Modèle:{target}]]"
+    pages["Modèle:Boîte déroulante"] = "{{{contenu|}}}"
+    devwiki.import_pages(pages)
+    client = MiniClient(devwiki.api_url)
+
+    def read(text: str) -> list[dict[str, str]]:
+        answer = client.post(action="parse", title="Page de test", contentmodel="wikitext",
+                             prop="text", disablelimitreport=1, text=text)
+        rendered = _BREAK.sub(" ", _REFERENCE.sub("", answer["parse"]["text"]))
+        return [{name: canonical(html.unescape(_TAG.sub("", value)))
+                 for name, value in _PARAM.findall(record)}
+                for record in _REC.findall(rendered)]
+
+    return read
+
+
+SAMPLES = GOLDEN.parents[2] / "examples" / "samples" / "pages"
+SAFE_PAGES = sorted(
+    str(p.relative_to(GOLDEN.parents[2]))
+    for p in (*GOLDEN.glob("*.wiki"), *SAMPLES.glob("*.wiki"))
+    if p.stem not in ("broken_unclosed", "unclosed_comment", "fiche--pole-ess-de-nice")
+)
+
+
+@pytest.mark.parametrize("name", SAFE_PAGES)
+def test_mediawiki_sees_the_same_templates_and_values(
+    mediawiki_records, name: str  # type: ignore[no-untyped-def]
+) -> None:
+    """Template matching, duplicates, comments, links and entities agree with MediaWiki."""
+    import json
+
+    from wikisync.parse import parse_wikitext
+    from wikisync.parse.values import value_text
+
+    text = (GOLDEN.parents[2] / name).read_bytes().decode("utf-8")
+    aliases = json.loads((GOLDEN / "aliases.json").read_text("utf-8"))
+    ours = parse(text, aliases=aliases)
+    theirs = mediawiki_records(text)
+    assert len(theirs) == len(ours)
+    for record, shown in zip(ours, theirs, strict=True):
+        compared = 0
+        for param, raw in record.params.items():
+            if "{{" in raw or "[http" in raw or not raw.strip():
+                continue  # other templates and external links display differently
+            mine = value_text(parse_wikitext(raw))
+            if mine:
+                assert shown.get(param) == mine, (param, raw)
+                compared += 1
+        assert compared or not record.params
