@@ -130,3 +130,23 @@ def test_an_old_checkpoint_falls_back_to_a_full_read(devwiki: Any, tmp_path: Pat
     assert result.mode == "full"
     assert any("older than the wiki keeps recent changes" in n for n in result.notes)
     assert store_checkpoint(path) != "2020-01-01T00:00:00Z"
+
+
+def test_a_new_template_redirect_brings_in_the_pages_using_it(
+    devwiki: Any, unique_title: Callable[..., str], tmp_path: Path, editor_client: Any
+) -> None:
+    alias = unique_title("Fiche alias").replace(" ", "-")
+    title = unique_title("Pôle")
+    devwiki.import_pages({title: "{{" + alias + "|nom=Par un nouvel alias|type=informel}}"})
+    path = tmp_path / "s.sqlite"
+    run_pull(devwiki, path)
+    run_pull(devwiki, path)
+    with Store(path) as store:
+        assert store.page(title) is None  # the alias is not a redirect yet
+    editor_client.edit(f"Modèle:{alias}", "#REDIRECTION [[Modèle:Fiche initiative]]")
+    devwiki.run_jobs()  # MediaWiki updates the page's transclusion links
+    result = run_pull(devwiki, path)
+    assert any("redirects changed" in note for note in result.notes)
+    with Store(path) as store:
+        assert [r.name for r in store.records(title=title)] == ["Par un nouvel alias"]
+        assert f"Modèle:{alias}" in store.get_json("template_redirects")["Modèle:Fiche initiative"]
