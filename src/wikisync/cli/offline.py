@@ -78,6 +78,7 @@ def format_table(page: PageParse) -> str:
 
 
 def _row(record: Record) -> list[str]:
+    """One record's cells for the text table."""
     values = {
         "source": record.source,
         "instance": str(record.instance),

@@ -12,7 +12,8 @@ from wikisync.parse.page import PageParse, PageReader, parse, parse_page
 from wikisync.parse.tree import parse_wikitext, tokenizer_for
 from wikisync.parse.values import canonical, clean, decode_entities, fold_key
 
-set = set_param  # noqa: A001 - the issue's name for it; ``set_param`` is the clear one
+# The names; kept out of ``__all__`` so that a star import never shadows ``set``.
+set = set_param  # noqa: A001
 remove = remove_param
 
 __all__ = [
@@ -32,9 +33,7 @@ __all__ = [
     "parse_page",
     "parse_wikitext",
     "refuse_unsafe_page",
-    "remove",
     "remove_param",
-    "set",
     "set_param",
     "template_key",
     "title_key",

@@ -33,6 +33,7 @@ _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 
 def _number(text: str) -> float:
+    """A decimal written with ``.`` or ``,``."""
     return float(text.replace(",", "."))
 
 
@@ -98,6 +99,7 @@ def _dms_list(text: str) -> list[tuple[float, str]]:
 
 
 def _dms_value(match: re.Match[str]) -> float | None:
+    """Unsigned decimal degrees of one DMS match; None for minutes or seconds over 59."""
     degrees = _number(match.group("deg"))
     minutes = _number(match.group("min")) if match.group("min") else 0.0
     seconds = _number(match.group("sec")) if match.group("sec") else 0.0

@@ -140,6 +140,7 @@ class Editor:
 
 
 def _all_param_names(schema: Schema) -> set[str]:
+    """Every parameter name the schema knows, canonical or alias."""
     return {param_key(n) for f in schema.params for n in schema.param_names(f)}
 
 
@@ -161,6 +162,7 @@ def refuse_unsafe_page(page: PageParse) -> None:
 
 
 def _unsafe_message(what: str, page: PageParse) -> str:
+    """One line: the page, what is wrong, and its unsafe problems with their details."""
     problems: list[Problem] = page.unsafe_problems()
     listed = ", ".join(f"{p.code} ({p.detail})" if p.detail else p.code for p in problems)
     return f"{page.title or 'page'}: {what}: {listed or 'templates changed'}"

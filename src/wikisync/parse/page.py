@@ -49,6 +49,7 @@ class PageParse:
 
     @property
     def problem_codes(self) -> list[str]:
+        """The page-level problem codes, in order."""
         return [p.code for p in self.problems]
 
     def unsafe_problems(self) -> list[Problem]:
@@ -85,6 +86,7 @@ def scan(code: Wikicode) -> Scan:
 
 
 def _walk(code: Wikicode, found: Scan, level: int = 0) -> None:
+    """Collect templates (with their nesting level) and leftovers, depth first, in order."""
     for node in code.nodes:
         if isinstance(node, Text):
             _check_text(node.value, found)
@@ -102,6 +104,7 @@ def _walk(code: Wikicode, found: Scan, level: int = 0) -> None:
 
 
 def _template_children(node: Template) -> Iterator[Wikicode]:
+    """A template's name, then each parameter's name (when written) and value."""
     yield node.name
     for param in node.params:
         if param.showkey:
@@ -146,6 +149,7 @@ def _check_text(text: str, found: Scan) -> None:
 
 
 def _snippet(text: str, start: int) -> str:
+    """Forty characters from ``start``, on one line: the detail of a markup problem."""
     return " ".join(text[start : start + 40].split())
 
 
@@ -195,6 +199,7 @@ class PageReader:
                           problems=[Problem("broken-template", detail, unsafe=True)])
 
     def _page_problems(self, found: Scan) -> list[Problem]:
+        """Problems of the whole page: nobots, unclosed template, unclosed comment."""
         problems = []
         reason = self._nobots(found.templates)
         if reason:
@@ -218,6 +223,7 @@ class PageReader:
         return None
 
     def _bots_params(self, template: Template, nobots: bool) -> str | None:
+        """Why the ``deny=``/``allow=`` lists (or ``{{nobots|list}}``) exclude this bot."""
         for param in template.params:
             name = str(param.name).strip().casefold() if param.showkey else ""
             names = {n.strip().casefold() for n in value_text(param.value).split(",")}
@@ -246,6 +252,7 @@ class PageReader:
 
 
 def _problem_order(problem: Problem) -> int:
+    """Problems sort in the order of ``model.PROBLEM_CODES`` (stable for golden files)."""
     return PROBLEM_CODES.index(problem.code) if problem.code in PROBLEM_CODES else 99
 
 

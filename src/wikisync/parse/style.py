@@ -47,6 +47,7 @@ def split_ws(text: str) -> tuple[str, str, str]:
 
 
 def _most_common(values: list[str], default: str) -> str:
+    """The most frequent string (the first seen on ties), or ``default`` for none."""
     return Counter(values).most_common(1)[0][0] if values else default
 
 

@@ -54,6 +54,7 @@ def decode_entities(text: str) -> str:
 
 
 def _entity(match: re.Match[str]) -> str:
+    """One entity's character, or the entity unchanged when MediaWiki would not decode it."""
     body = match.group(1)
     if body[0] != "#":
         return html.entities.html5.get(body + ";", match.group(0))
