@@ -1,0 +1,275 @@
+"""``wikisync run``: one scheduled cycle, from the wiki to the files and back.
+
+The steps are the existing core functions, in this order:
+
+1. **pull** (``sync.pull``): incremental since the checkpoint (full the first time);
+2. **blocks** (generation): the bot-managed lists that need regenerating;
+3. **sync** (``sync.run.SyncRun`` without its own pull): the write rules;
+4. **refresh**: when 2 or 3 saved edits, an incremental pull again, so that the files
+   below (and ``status``) see the bot's own edits;
+5. **exports** (``[export]``): the map files, replaced atomically when they changed;
+6. **audit** (when asked): a report file and/or the wikitext report published on a page.
+
+``max_edits`` is one budget for the whole cycle. ``dry_run`` computes every wiki diff and
+writes neither the wiki nor the files (the store is still updated: reading is harmless).
+``no_write`` never edits the wiki (steps 2, 3 and the publishing are skipped) but writes the
+files. A config or wiki failure ends the cycle early; it is still logged and summarised.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from wikisync.api import Gateway
+from wikisync.audit.publish import publish_report
+from wikisync.config import Config, WikiConfig
+from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, WikisyncError
+from wikisync.generate.run import GenerateResult, generate_blocks
+from wikisync.ops.outputs import AuditResult, ExportResult, run_audit, write_exports
+from wikisync.ops.report import summary
+from wikisync.store import Store
+from wikisync.store.store import now_iso
+from wikisync.sync.pull import Progress, PullResult, pull
+from wikisync.sync.run import SyncOptions, SyncResult, SyncRun
+from wikisync.sync.writer import PageWriter, Report, WriteOutcome
+
+log = logging.getLogger("wikisync.ops")
+
+RUN_KIND = "run"  # the run log's kind for a whole cycle (pull and sync log their own runs)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line asks of one cycle."""
+
+    dry_run: bool = False
+    no_write: bool = False
+    max_edits: int | None = None  # None: ``[safety] max_edits``
+    titles: tuple[str, ...] = ()  # sync and lists: these pages only...
+    prefixes: tuple[str, ...] = ()  # ...and/or pages whose title starts so
+    audit: bool = False  # audit even without a report file or page
+    audit_report: str | None = None
+    audit_format: str | None = None
+    publish: str | None = None
+
+    @property
+    def audits(self) -> bool:
+        """Whether the cycle ends with an audit."""
+        return self.audit or bool(self.audit_report or self.publish)
+
+
+@dataclass
+class CycleResult:
+    """What one cycle did: each step's own result, the totals, and how it ended."""
+
+    options: RunOptions
+    run_id: int = 0
+    started: str = ""
+    pull: PullResult | None = None
+    refresh: PullResult | None = None
+    generate: GenerateResult | None = None  # None: the step did not run
+    sync: SyncResult | None = None
+    exports: list[ExportResult] = field(default_factory=list)
+    audit: AuditResult | None = None
+    published: WriteOutcome | None = None
+    pages: int = 0
+    records: int = 0
+    checkpoint: str | None = None
+    problems: dict[str, int] = field(default_factory=dict)
+    requests: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    error_code: int = EXIT_OK
+
+    @property
+    def outcomes(self) -> list[WriteOutcome]:
+        """Every page outcome of the cycle's writers, in order."""
+        found = list(self.generate.outcomes if self.generate else [])
+        found += self.sync.outcomes if self.sync else []
+        return found + ([self.published] if self.published else [])
+
+    @property
+    def edits(self) -> list[WriteOutcome]:
+        """The pages saved (in a dry run: the pages that would be)."""
+        status = ("dry-run",) if self.options.dry_run else ("edited", "created")
+        return [o for o in self.outcomes if o.status in status]
+
+    @property
+    def partial(self) -> bool:
+        """Whether something planned was left undone (``{{nobots}}`` pages aside)."""
+        if self.sync is not None and self.sync.exit_code:
+            return True
+        if self.generate is not None and self.generate.exit_code:
+            return True
+        undone = [o for o in self.outcomes if o.failed and o.reason != "nobots"]
+        return bool(undone)
+
+    @property
+    def status(self) -> str:
+        """failed, partial, differences (the audit found some) or ok."""
+        if self.error is not None:
+            return "failed"
+        if self.partial:
+            return "partial"
+        return "differences" if self.audit and self.audit.differences else "ok"
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok; 1 partial or differences; the error's code (2 config, 3 wiki) on failure."""
+        if self.error is not None:
+            return self.error_code
+        return EXIT_OK if self.status == "ok" else EXIT_DIFFERENCES
+
+
+GatewayFactory = Callable[[WikiConfig], Gateway]
+
+
+def connect(wiki: WikiConfig, sleep: Callable[[float], None] = time.sleep) -> Gateway:
+    """A gateway to the wiki, logged in when a username is configured."""
+    gateway = Gateway(wiki, sleep=sleep)
+    if wiki.username:
+        gateway.login()
+    return gateway
+
+
+class Cycle:
+    """One ``wikisync run``: the steps of the module doc on one store and one gateway."""
+
+    def __init__(self, store: Store, config: Config, options: RunOptions, *,
+                 connect_to: GatewayFactory | None = None,
+                 out: Report | None = None, progress: Progress | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.store = store
+        self.config = config
+        self.options = options
+        self.connect_to = connect_to or (lambda wiki: connect(wiki, sleep))
+        self.out = out
+        self.progress = progress
+        self.sleep = sleep
+        self.result = CycleResult(options)
+        self.gateway: Gateway | None = None
+        budget = options.max_edits
+        self.budget = budget if budget is not None else config.safety.max_edits
+
+    def run(self) -> CycleResult:
+        """Run every step, log the cycle in the store, and return what happened."""
+        result = self.result
+        result.started = now_iso()
+        result.run_id = self.store.start_run(RUN_KIND)
+        began = time.monotonic()
+        try:
+            self._steps()
+        except WikisyncError as exc:
+            result.error, result.error_code = exc.message, exc.exit_code
+            log.error("run %d stopped: %s", result.run_id, exc.message)
+        except BaseException:
+            self._finish(began, "interrupted")
+            raise
+        self._finish(began, result.status)
+        return result
+
+    def _steps(self) -> None:
+        """The steps, in order."""
+        self.gateway = self.connect_to(self.config.require_wiki())
+        self._pull()
+        self._blocks()
+        self._sync()
+        self._refresh()
+        self.result.exports = write_exports(self.store, self.config,
+                                            dry_run=self.options.dry_run)
+        self._audit()
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def _pull(self) -> None:
+        """Bring the store up to date (incremental; full the first time)."""
+        assert self.gateway is not None
+        self.result.pull = pull(self.gateway, self.store, self.config, progress=self.progress)
+
+    def _blocks(self) -> None:
+        """Regenerate the generated lists whose text would change (generation's step)."""
+        if self._skip_writes("generated lists"):
+            return
+        assert self.gateway is not None
+        writer = PageWriter(self.gateway, self.store, self.config, self.result.run_id,
+                            self.options.dry_run, self.out, max_edits=self._remaining(),
+                            sleep=self.sleep)
+        try:
+            self.result.generate = generate_blocks(writer, self.store, self.config,
+                                                   in_scope=self._scope().in_scope)
+        except WikisyncError:
+            self.result.generate = GenerateResult(outcomes=list(writer.outcomes))
+            raise
+
+    def _sync(self) -> None:
+        """Apply the write rules to the pages the store holds (no second pull)."""
+        if self._skip_writes("sync"):
+            return
+        assert self.gateway is not None
+        sync_options = replace(self._scope(), dry_run=self.options.dry_run, pull=False,
+                               max_edits=self._remaining())
+        runner = SyncRun(self.gateway, self.store, self.config, sync_options, out=self.out,
+                         progress=self.progress, sleep=self.sleep)
+        self.result.sync = runner.result
+        runner.run()
+
+    def _refresh(self) -> None:
+        """Pull again after saved edits, so that the exports and the audit see them."""
+        if self.options.dry_run or not self.result.edits:
+            return
+        assert self.gateway is not None
+        self.result.refresh = pull(self.gateway, self.store, self.config)
+
+    def _audit(self) -> None:
+        """Audit the store; write the report and publish it when asked."""
+        opts = self.options
+        if not opts.audits:
+            return
+        self.result.audit = run_audit(self.store, self.config, opts.audit_report,
+                                      opts.audit_format, dry_run=opts.dry_run)
+        if opts.publish and not self._skip_writes("audit publishing"):
+            assert self.gateway is not None
+            self.result.published = publish_report(
+                self.gateway, self.store, self.config, opts.publish,
+                self.result.audit.wikitext, dry_run=opts.dry_run)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _skip_writes(self, step: str) -> bool:
+        """True (and a note) when ``no_write`` skips a step that edits the wiki."""
+        if self.options.no_write:
+            self.result.notes.append(f"{step}: skipped (--no-write)")
+        return self.options.no_write
+
+    def _scope(self) -> SyncOptions:
+        """The pages the cycle may write (``--page``/``--prefix``), as sync's options."""
+        return SyncOptions(titles=self.options.titles, prefixes=self.options.prefixes)
+
+    def _remaining(self) -> int | None:
+        """What is left of the cycle's edit budget (None: no limit)."""
+        if self.budget is None:
+            return None
+        return max(0, self.budget - len(self.result.edits))
+
+    def _finish(self, began: float, status: str) -> None:
+        """Fill the totals (the store's, the requests, the time) and log the cycle."""
+        result = self.result
+        result.pages = self.store.page_count()
+        result.records = self.store.record_count()
+        result.checkpoint = self.store.checkpoint
+        result.problems = dict(sorted(self.store.problem_counts().items()))
+        spent: dict[str, Any] = dict(self.gateway.requests) if self.gateway else {}
+        result.requests = {kind: n for kind, n in sorted(spent.items()) if n}
+        result.seconds = time.monotonic() - began
+        self.store.finish_run(result.run_id, status, summary(result))
+
+
+def run_cycle(store: Store, config: Config, options: RunOptions | None = None,
+              **kwargs: Any) -> CycleResult:
+    """Run one cycle (see ``Cycle`` for the keyword arguments)."""
+    return Cycle(store, config, options or RunOptions(), **kwargs).run()

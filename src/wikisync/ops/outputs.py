@@ -1,0 +1,109 @@
+"""The local outputs of a scheduled run: the map exports and the audit report."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wikisync.audit import Difference, audit, counts
+from wikisync.audit.render import RENDERERS, ReportContext
+from wikisync.config import Config
+from wikisync.dataset import load_dataset
+from wikisync.errors import ConfigError
+from wikisync.export import EXPORTERS
+from wikisync.export.mapformats import configure_map_formats
+from wikisync.hubs import article_base
+from wikisync.ops.files import write_atomic
+from wikisync.store import Store
+
+log = logging.getLogger("wikisync.ops")
+
+# ``[export]`` keys -> ``wikisync export`` formats (``csv`` there is the map's CSV).
+EXPORT_FORMATS = {"geojson": "geojson", "kml": "kml", "csv": "map-csv", "umap": "umap",
+                  "html": "html", "json": "json"}
+# Audit report file suffix -> report format (anything else: text).
+REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv",
+                   ".wiki": "wikitext", ".wikitext": "wikitext"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """One export file: its format, path, how many items it holds, whether it changed."""
+
+    key: str
+    path: str
+    items: int
+    changed: bool
+
+
+@dataclass
+class AuditResult:
+    """The audit's differences (counted by kind), and where its report went."""
+
+    differences: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    report: str | None = None
+    report_changed: bool = False
+    wikitext: str = ""
+
+
+def write_exports(store: Store, config: Config, *, dry_run: bool = False) -> list[ExportResult]:
+    """Write every ``[export]`` file from the stored records (a dry run writes none)."""
+    if not config.exports:
+        return []
+    configure_map_formats(config, warn=log.warning)
+    results = []
+    for key, path in config.exports.items():
+        name = EXPORT_FORMATS.get(key)
+        if name is None or name not in EXPORTERS:
+            raise ConfigError(f"[export] {key}: unknown format (known: "
+                              f"{', '.join(EXPORT_FORMATS)})")
+        buffer = io.StringIO()
+        items = EXPORTERS[name].write(store.records(), buffer)
+        changed = write_atomic(path, buffer.getvalue(), dry_run=dry_run)
+        results.append(ExportResult(key, path, items, changed))
+    return results
+
+
+def audit_differences(store: Store, config: Config) -> list[Difference]:
+    """The audit of everything the store holds against ``[dataset] path`` (if set)."""
+    path = config.dataset.path
+    dataset = load_dataset(path, config.schema) if path else None
+    titles = sorted({state.title for state in store.page_states().values()})
+    pages = {title: store.page_problems(title) for title in titles}
+    return audit(store.records(), dataset, None, config, pages=pages)
+
+
+def report_format(path: str, fmt: str | None = None) -> str:
+    """The report format asked for, else the one the file's suffix names (else text)."""
+    return fmt or REPORT_SUFFIXES.get(Path(path).suffix.lower(), "text")
+
+
+def run_audit(store: Store, config: Config, report: str | None, fmt: str | None = None,
+              *, dry_run: bool = False) -> AuditResult:
+    """Audit the store; write the report file when asked; keep the wikitext for publishing."""
+    diffs = audit_differences(store, config)
+    context = report_context(config)
+    result = AuditResult(len(diffs), counts(diffs), report)
+    result.wikitext = RENDERERS["wikitext"](diffs, context)
+    if report:
+        text = _render(diffs, report_format(report, fmt), context)
+        result.report_changed = write_atomic(report, text, dry_run=dry_run)
+    return result
+
+
+def _render(diffs: Sequence[Difference], fmt: str, context: ReportContext) -> str:
+    """The report in one format (the text table without colours)."""
+    return RENDERERS[fmt](diffs, context)
+
+
+def report_context(config: Config) -> ReportContext:
+    """What the readable reports show besides the differences (as ``wikisync audit``)."""
+    sources = {"dataset": config.dataset.path} if config.dataset.path else {}
+    return ReportContext(article_base=article_base(config.wiki.api, config.map.article_url),
+                         sources={k: str(v) for k, v in sources.items()},
+                         templates_dir=Path(config.templates_dir)
+                         if config.templates_dir else None)
