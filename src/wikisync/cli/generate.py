@@ -82,6 +82,8 @@ def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
              _done_line(result.outcomes, dry_run)]
     lines += _listed([f"  {outcome_line(o)}" for o in result.outcomes if o.failed])
     lines += _listed([f"list error: {title}: {error}" for title, error in result.errors])
+    lines += _listed([f"not regenerated: {title} ({reason}: {detail})"
+                      for title, reason, detail in result.refused])
     lines += _listed([f"note: {note}" for note in result.notes])
     return lines
 
@@ -93,6 +95,8 @@ def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
 @click.option("--no-blocks", is_flag=True, help="Do not regenerate the list blocks.")
 @click.option("--region-blocks/--no-region-blocks", default=None,
               help="Give region pages without a list one (default: [generate] region_blocks).")
+@click.option("--prefix", "prefixes", multiple=True,
+              help="Only pages whose title starts with this (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Show each page's diff; write nothing.")
 @click.option("--no-pull", is_flag=True, help="Use the store as it is (no pull first).")
 @click.option("--max-edits", type=click.IntRange(min=0), help="Make at most N edits.")
@@ -100,8 +104,9 @@ def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
               help="State file (default: [state] path of the config).")
 @pass_app
 def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | None,
-                     no_blocks: bool, region_blocks: bool | None, dry_run: bool, no_pull: bool,
-                     max_edits: int | None, store_path: str | None) -> None:
+                     no_blocks: bool, region_blocks: bool | None, prefixes: tuple[str, ...],
+                     dry_run: bool, no_pull: bool, max_edits: int | None,
+                     store_path: str | None) -> None:
     """Regenerate the hub lists between {{Liste pôles ESS}} and {{Fin liste pôles ESS}}.
 
     Without TITLE, every stored page whose list would change; with TITLEs, those pages
@@ -121,8 +126,9 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
         with writing(app, store, gateway, "generate", dry_run, max_edits) as writer:
             result = GenerateResult()
             if not no_blocks:
-                result = generate_blocks(writer, store, config, titles=titles or None,
-                                         region_blocks=region_blocks)
+                result = generate_blocks(
+                    writer, store, config, titles=titles or None, region_blocks=region_blocks,
+                    in_scope=lambda title: not prefixes or title.startswith(prefixes))
             if map_page:
                 result.outcomes.append(publish_map_page(writer, store, config, map_page))
     for line in generate_summary(result, dry_run):

@@ -177,11 +177,11 @@ class BlockRewriter:
         if not all(b.closed for b in blocks) or got != bodies:
             raise UnsafeEdit("the generated list would not read back as written "
                              "(a template or value breaks the block)")
-        after = self.reader.read(result.text)
-        if after.unsafe_problems():
+        after, old = self.reader.read(result.text), self.reader.read(before)
+        if {p.code for p in after.unsafe_problems()} - {p.code for p in old.unsafe_problems()}:
             raise UnsafeEdit("the generated list would make the page unsafe to edit "
                              "(check the list template)")
-        if _records(after.records) != _records(self.reader.read(before).records):
+        if _records(after.records) != _records(old.records):
             raise UnsafeEdit("the generated list would change the records outside the block")
 
 

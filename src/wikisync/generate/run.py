@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wikisync.config import Config
-from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK
+from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UnsafeEdit
 from wikisync.generate.lists import BlockRewriter, ListRenderer
 from wikisync.generate.mappage import render_map_page
 from wikisync.generate.templates import environment
@@ -36,6 +36,7 @@ class GenerateResult:
 
     outcomes: list[WriteOutcome] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (title, parameter error)
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (title, reason, detail)
     notes: list[str] = field(default_factory=list)
     pages_with_blocks: int = 0
 
@@ -45,16 +46,19 @@ class GenerateResult:
 
     @property
     def exit_code(self) -> int:
-        """1 when a page was left undone (nobots aside) or a block has wrong parameters."""
+        """1 when a page was left undone or refused (nobots aside) or a list has wrong
+        parameters."""
         undone = [o for o in self.outcomes if o.failed and o.reason != "nobots"]
-        return EXIT_DIFFERENCES if undone or self.errors else EXIT_OK
+        refused = [r for r in self.refused if r[1] != "nobots"]
+        return EXIT_DIFFERENCES if undone or refused or self.errors else EXIT_OK
 
     def counts(self) -> dict[str, Any]:
         """The run log's counts."""
         statuses = ("edited", "created", "dry-run", "unchanged", "skipped", "stopped")
         return {"pages_with_blocks": self.pages_with_blocks,
                 **{s: self.count(s) for s in statuses},
-                "errors": len(self.errors), "notes": len(self.notes)}
+                "errors": len(self.errors), "refused": len(self.refused),
+                "notes": len(self.notes)}
 
 
 def region_blocks_setting(config: Config) -> bool:
@@ -103,9 +107,23 @@ class BlockStep:
                                        and page.title in self.region_titles):
                 continue
             self.result.pages_with_blocks += has_marker
-            if self.rewriter.rewrite(page.content, page.title).text != page.content:
+            if self._changes(page.title, page.content):
                 titles.append(page.title)
         return titles
+
+    def _changes(self, title: str, text: str) -> bool:
+        """Whether the stored text's blocks would change; an unsafe page is noted, not tried."""
+        problems = self.rewriter.reader.read(text, title).unsafe_problems()
+        try:
+            if not problems:
+                return self.rewriter.rewrite(text, title).text != text
+        except UnsafeEdit as exc:
+            self.result.refused.append((title, "unsafe", exc.message))
+            return False
+        codes = [p.code for p in problems]
+        reason = "nobots" if "nobots" in codes else "unsafe"
+        self.result.refused.append((title, reason, ", ".join(codes)))
+        return False
 
     def transform(self, title: str) -> Callable[[str], Rewrite | None]:
         """The writer's transform for one page: its blocks regenerated from the fresh text."""

@@ -1,0 +1,130 @@
+"""generate_blocks and publish_map_page against an in-memory wiki and a real store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gen_helpers import PROJET, config, fake_wiki, fiche, fill_store
+
+from wikisync.config import Config
+from wikisync.generate.run import generate_blocks, publish_map_page
+from wikisync.generate.templates import TemplateError
+from wikisync.store import Store
+from wikisync.sync.writer import PageWriter
+
+LIST = "Intro\n{{Liste pôles ESS|région=Bretagne}}\nFin"
+PAGES = {
+    "Brest": fiche("Pôle de Brest", "Bretagne"),
+    "Lorient": fiche("Pôle de Lorient", "Bretagne", PROJET, "Lorient"),
+    "Liste": LIST,
+    "Région": "{{Pôle ESS par région|région=Bretagne}}\nTexte.\n[[Catégorie:Région]]",
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A store holding PAGES as a pull would."""
+    with Store(tmp_path / "s.sqlite") as opened:
+        fill_store(opened, PAGES)
+        yield opened
+
+
+def writer(wiki: object, store: Store, cfg: Config | None = None, **kw: object) -> PageWriter:
+    return PageWriter(wiki, store, cfg or config(), store.start_run("generate"), **kw)  # type: ignore[arg-type]
+
+
+def test_blocks_are_filled_then_left_alone(store: Store) -> None:
+    wiki = fake_wiki(PAGES)
+    result = generate_blocks(writer(wiki, store), store, config())
+    assert [(o.title, o.status) for o in result.outcomes] == [("Liste", "edited")]
+    text = wiki.text("Liste") or ""
+    assert text.startswith("Intro\n{{Liste pôles ESS|région=Bretagne}}\n'''2 pôles'''")
+    assert text.endswith("{{Fin liste pôles ESS}}\nFin")
+    [entry] = store.journal()
+    assert entry.rules == ("generate",) and "Liste des pôles ESS mise à jour" in entry.summary
+    fill_store(store, {**PAGES, "Liste": text})  # the next pull
+    reads = (wiki.reads, wiki.batches)
+    again = generate_blocks(writer(wiki, store), store, config())
+    assert again.outcomes == [] and (wiki.reads, wiki.batches) == reads
+    assert again.pages_with_blocks == 1 and again.exit_code == 0
+
+
+def test_dry_run_shows_the_diff(store: Store) -> None:
+    wiki = fake_wiki(PAGES)
+    result = generate_blocks(writer(wiki, store, dry_run=True), store, config())
+    [outcome] = result.outcomes
+    assert outcome.status == "dry-run" and "+{{Fin liste pôles ESS}}" in outcome.diff
+    assert wiki.edits == []
+
+
+def test_region_blocks_when_configured(store: Store) -> None:
+    wiki = fake_wiki(PAGES)
+    cfg = config(region_blocks=True)
+    result = generate_blocks(writer(wiki, store, cfg), store, cfg)
+    assert sorted(o.title for o in result.outcomes) == ["Liste", "Région"]
+    text = wiki.text("Région") or ""
+    assert text.startswith("{{Pôle ESS par région|région=Bretagne}}\nTexte.\n\n"
+                           "{{Liste pôles ESS|région=Bretagne}}\n")
+    assert text.endswith("{{Fin liste pôles ESS}}\n\n[[Catégorie:Région]]")
+    assert "ajoutée" in wiki.edits[-1][2] or "ajoutée" in wiki.edits[0][2]
+
+
+def test_named_titles_are_read_fresh(store: Store) -> None:
+    wiki = fake_wiki({**PAGES, "Nouvelle": "{{Liste pôles ESS|type=pôle en projet}}",
+                      "Vide": "Pas de liste."})
+    result = generate_blocks(writer(wiki, store), store, config(),
+                             titles=["Nouvelle", "Vide", "Nouvelle"])
+    assert [(o.title, o.status) for o in result.outcomes] == [("Nouvelle", "edited"),
+                                                              ("Vide", "unchanged")]
+    assert result.notes == ["Vide: no Liste pôles ESS on the page"]
+    assert "Pôle de Lorient" in (wiki.text("Nouvelle") or "")
+    assert "Pôle de Brest" not in (wiki.text("Nouvelle") or "")
+
+
+def test_scope_and_parameter_errors(store: Store) -> None:
+    pages = {**PAGES, "Erreur": "{{Liste pôles ESS|tri=date}}"}
+    fill_store(store, pages)
+    wiki = fake_wiki(pages)
+    result = generate_blocks(writer(wiki, store), store, config(),
+                             in_scope=lambda title: title == "Erreur")
+    assert [o.title for o in result.outcomes] == ["Erreur"]
+    assert result.errors == [("Erreur", "tri inconnu « date » (tris : nom, commune, type, "
+                                        "département)")]
+    assert result.exit_code == 1
+
+
+def test_nobots_page_is_skipped(store: Store) -> None:
+    pages = {**PAGES, "Liste": "{{nobots}}\n" + LIST}
+    fill_store(store, pages)
+    wiki = fake_wiki(pages)
+    result = generate_blocks(writer(wiki, store), store, config())
+    assert result.outcomes == [] and result.refused == [("Liste", "nobots", "nobots")]
+    assert result.exit_code == 0 and wiki.edits == [] and wiki.reads == wiki.batches == 0
+    named = generate_blocks(writer(wiki, store), store, config(), titles=["Liste"])
+    assert [(o.status, o.reason) for o in named.outcomes] == [("skipped", "nobots")]
+    assert named.exit_code == 0
+
+
+def test_a_broken_template_stops_before_any_write(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "modeles"
+    folder.mkdir()
+    (folder / "liste-poles.wiki.j2").write_text("{{ inconnu }}")
+    cfg = Config(templates_dir=str(folder))
+    wiki = fake_wiki(PAGES)
+    with pytest.raises(TemplateError, match="'inconnu' is undefined"):
+        generate_blocks(writer(wiki, store, cfg), store, cfg, titles=["Liste"])
+    assert wiki.edits == [] and wiki.reads == 0
+
+
+def test_map_page_is_created_then_only_rewritten_when_hubs_change(store: Store) -> None:
+    wiki = fake_wiki(PAGES)
+    first = publish_map_page(writer(wiki, store), store, config(), "Carte")
+    assert first.status == "created" and "<mapframe" in (wiki.text("Carte") or "")
+    second = publish_map_page(writer(wiki, store), store, config(), "Carte")
+    assert second.status == "unchanged"
+    fill_store(store, {**PAGES, "Vannes": fiche("Pôle de Vannes", "Bretagne",
+                                                commune="Vannes")})
+    third = publish_map_page(writer(wiki, store), store, config(), "Carte")
+    assert third.status == "edited" and "Pôle de Vannes" in (wiki.text("Carte") or "")
