@@ -237,3 +237,18 @@ def test_value_that_was_a_placeholder_comment_is_replaced() -> None:
     assert new == "{{Fiche initiative\n| site web = https://a.example.org\n}}"
     page = parse_page(new)
     assert page.records[0].website == "https://a.example.org"
+
+
+def test_a_value_that_already_reads_the_same_is_left_as_written() -> None:
+    text = "{{Fiche initiative|commune=[[Brest]]|statut=l’asso}}"
+    text += "{{Pôle ESS|fiche=[[Pôle X|la fiche]]}}"
+    assert set_param(text, "Fiche initiative", "commune", "Brest") == text
+    assert set_param(text, "Fiche initiative", "statut", "l'asso") == text
+    assert set_param(text, "Pôle ESS", "fiche", "Pôle X") == text
+    assert set_param(text, "Pôle ESS", "fiche", "Pôle Y").endswith("|fiche=Pôle Y}}")
+    assert set_param(text, "Fiche initiative", "commune", "[[Brest]]", raw=True) == text
+
+
+def test_an_empty_new_parameter_has_no_dangling_space() -> None:
+    text = "{{Pôle ESS\n| nom = A\n}}"
+    assert set_param(text, "Pôle ESS", "carte", "") == "{{Pôle ESS\n| nom = A\n| carte =\n}}"

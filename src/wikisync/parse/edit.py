@@ -26,7 +26,7 @@ from wikisync.parse.page import PageParse, PageReader, Scan, scan
 from wikisync.parse.records import Params
 from wikisync.parse.style import ParamStyle, infer_style, split_ws
 from wikisync.parse.tree import parse_wikitext, plain_text
-from wikisync.parse.values import canonical, value_text
+from wikisync.parse.values import canonical, link_target_text, value_text
 from wikisync.schema import Schema
 
 
@@ -58,9 +58,10 @@ class Editor:
         for spot in located:
             if check_old:
                 self._check_old(spot)
-            written = spot.change.new if raw or spot.change.new is None else escape_value(
-                spot.change.new)
-            _write(spot, written)
+            new = spot.change.new
+            if new is not None and not raw and self._current(spot) == canonical(new):
+                continue  # already says that (``[[Brest]]`` for ``Brest``): leave it as written
+            _write(spot, new if raw or new is None else escape_value(new))
         new_text = str(tree)
         if new_text != text:
             self._verify(found, new_text, located, raw)
@@ -106,11 +107,16 @@ class Editor:
             return self.schema.params[param][0]
         return param
 
+    def _current(self, spot: Located, template: Template | None = None) -> str | None:
+        """The value the template gives the parameter now, as the reader reads it."""
+        targets = spot.names[0] in self.reader.records.names.get("fiche", ())
+        return _current(template or spot.template, spot.names, targets)
+
     def _check_old(self, spot: Located) -> None:
         """Refuse a change planned against a value the page no longer has."""
         if spot.change.old is None:
             return
-        current = _current(spot.template, spot.names)
+        current = self._current(spot)
         if canonical(current or "") != canonical(spot.change.old):
             raise UnsafeEdit(
                 f"{spot.change.title or 'page'}: {spot.change.param} is now "
@@ -127,7 +133,7 @@ class Editor:
             instances = self._instances(after, spot.change.template)
             template = instances[spot.change.instance] if spot.change.instance < len(
                 instances) else None
-            current = _current(template, spot.names) if template is not None else "?"
+            current = self._current(spot, template) if template is not None else "?"
             if spot.change.new is None or raw:
                 ok = (current is None) == (spot.change.new is None)
             else:
@@ -144,13 +150,13 @@ def _all_param_names(schema: Schema) -> set[str]:
     return {param_key(n) for f in schema.params for n in schema.param_names(f)}
 
 
-def _current(template: Template, names: tuple[str, ...]) -> str | None:
+def _current(template: Template, names: tuple[str, ...], targets: bool = False) -> str | None:
     """The normalised value the template gives the parameter (None when absent)."""
     params = Params.of(template)
     for name in names:
         last = params.last(name)
         if last is not None:
-            return value_text(last[1].value)
+            return link_target_text(last[1].value) if targets else value_text(last[1].value)
     return None
 
 
@@ -243,7 +249,7 @@ def _add(template: Template, name: str, written: str) -> None:
         lead, core, trail = split_ws(str(last.value))
         if trail != style.separator:
             last.value = plain_text(lead + core + style.separator)
-    value = style.value_lead + written + style.final
+    value = (style.value_lead + written if written else "") + style.final
     params.append(Parameter(plain_text(style.name(name)), plain_text(value), showkey=True))
 
 
