@@ -14,7 +14,7 @@ read-only wiki, blocked account, unreachable wiki raise (exit 3).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,7 +29,7 @@ from wikisync.sync.applier import apply_plan
 from wikisync.sync.geocode import GeocodeReport, Lookup, geocode, geocode_settings, make_geocoder
 from wikisync.sync.planner import Context, Plan, build_context, geocode_queries, plan
 from wikisync.sync.pull import Progress, PullEvent, PullResult, pull
-from wikisync.sync.rules import RULE_NAMES, RuleSet
+from wikisync.sync.rules import RuleSet
 from wikisync.sync.writer import META_REDIRECTS, PageWriter, Report, WriteOutcome
 
 
@@ -238,11 +238,3 @@ def sync(gateway: Gateway, store: Store, config: Config, options: SyncOptions | 
     """Run one sync (see ``SyncRun`` for the keyword arguments)."""
     return SyncRun(gateway, store, config, options or SyncOptions(), **kwargs).run()
 
-
-def known_rules(names: Iterable[str]) -> tuple[str, ...]:
-    """The names given, checked against the rule names (ValueError for an unknown one)."""
-    names = tuple(names)
-    unknown = [n for n in names if n not in RULE_NAMES]
-    if unknown:
-        raise ValueError(f"unknown rule {unknown[0]!r} (known: {', '.join(RULE_NAMES)})")
-    return names
