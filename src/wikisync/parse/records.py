@@ -74,7 +74,9 @@ class RecordReader:
         self._website(record, params, problems)
         if source != "region":
             self._type(record, params, problems)
-        self._coordinates(record, params, problems, required=source != "region")
+        # A row naming its fiche takes its point from the fiche: no coordinates is no problem.
+        required = source == "fiche" or (source == "row" and not record.fiche)
+        self._coordinates(record, params, problems, required=required)
         _defaults(record, title)
         record.problems = problems
         return record
