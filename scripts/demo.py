@@ -91,7 +91,8 @@ def start() -> int:
     )
     for db in WORK.glob("wikisync.sqlite*"):
         db.unlink()
-    steps = [["check"], ["pull"], ["sync"], ["export", "--format", "geojson", "-o", "carte.geojson"],
+    steps = [["check"], ["pull"], ["sync"],
+             ["export", "--format", "geojson", "-o", "carte.geojson"],
              ["export", "--format", "html", "-o", "carte.html"],
              ["audit", "--dataset", str(SAMPLES / "dataset.csv"), "--format", "html",
               "-o", "audit.html"]]
