@@ -154,6 +154,12 @@ def test_new_hub_appears_and_a_type_change_moves_group(
                                                       PROJET: ["Pôle Deux", "Pôle Trois"]}
     assert run_generate(devwiki, state, p).outcomes == []
 
+    other = f"{p} Autre page"  # a new list, found by the next incremental pull
+    editor_client.edit(other, f"{{{{Liste pôles ESS|région={region}|type=en projet}}}}")
+    result = run_generate(devwiki, state, p)
+    assert [(o.title, o.status) for o in result.outcomes] == [(other, "edited")]
+    assert block_groups(editor_client.read(other)) == {PROJET: ["Pôle Deux", "Pôle Trois"]}
+
 
 def test_awkward_names_render_and_read_back(
     devwiki: Any, editor_client: Any, unique_title: Callable[..., str], tmp_path: Path,

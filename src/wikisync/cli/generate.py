@@ -62,6 +62,7 @@ def _pull_first(app: AppContext, gateway: Gateway, store: Store, no_pull: bool) 
 def _done_line(outcomes: list[WriteOutcome], dry_run: bool) -> str:
     """Counts of the outcomes, for the summary."""
     def count(*statuses: str) -> int:
+        """How many outcomes have one of these statuses."""
         return sum(1 for o in outcomes if o.status in statuses)
 
     done = f"would write: {count('dry-run')}" if dry_run else (
@@ -71,6 +72,7 @@ def _done_line(outcomes: list[WriteOutcome], dry_run: bool) -> str:
 
 
 def _listed(lines: list[str]) -> list[str]:
+    """At most MAX_LISTED lines, then how many more."""
     shown = lines[:MAX_LISTED]
     return shown + ([f"... and {len(lines) - MAX_LISTED} more"] if len(lines) > MAX_LISTED else [])
 

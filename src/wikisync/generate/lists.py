@@ -50,10 +50,12 @@ def hub_context(hub: Hub, schema: Schema) -> dict[str, Any]:
 
 
 def _type_of(key: str | None, types: Sequence[HubType]) -> HubType | None:
+    """The hub type of a key, or None."""
     return next((t for t in types if t.key == key), None)
 
 
 def _group_context(group: Group, schema: Schema) -> dict[str, Any]:
+    """What a template sees of one type group."""
     hub_type = group.hub_type
     return {
         "type": hub_type.key if hub_type else None,

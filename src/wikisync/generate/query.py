@@ -64,6 +64,7 @@ class ListQuery:
 
 
 def _type_key(value: str | None, schema: Schema) -> str | None:
+    """The type key a ``type=`` value names (None when not given)."""
     if value is None:
         return None
     key = resolve_type(value, schema.types)
@@ -74,6 +75,7 @@ def _type_key(value: str | None, schema: Schema) -> str | None:
 
 
 def _sort_field(value: str | None) -> str:
+    """The record field a ``tri=`` value names (``name`` when not given)."""
     if value is None:
         return "name"
     field = SORT_FIELDS.get(value.casefold())
@@ -83,6 +85,7 @@ def _sort_field(value: str | None) -> str:
 
 
 def _row_template(value: str | None, schema: Schema) -> str:
+    """The row template a ``modèle=`` value names, without its namespace."""
     if value is None:
         return schema.row_template
     prefix, colon, rest = value.partition(":")
@@ -98,6 +101,7 @@ def select(hubs: Iterable[Hub], query: ListQuery, types: Sequence[HubType]) -> l
 
 
 def _type_rank(types: Sequence[HubType]) -> Callable[[str | None], int]:
+    """A type key's position in the legend (unknown types last)."""
     order = {t.key: i for i, t in enumerate(types)}
     return lambda key: order.get(key or "", len(order))
 
@@ -107,6 +111,7 @@ def sort_hubs(hubs: Iterable[Hub], sort: str, types: Sequence[HubType]) -> list[
     rank = _type_rank(types)
 
     def key(hub: Hub) -> tuple[object, ...]:
+        """The hub's sort key."""
         if sort == "type":
             primary: tuple[object, ...] = (rank(hub.type), "")
         else:

@@ -129,6 +129,7 @@ class BlockStep:
         """The writer's transform for one page: its blocks regenerated from the fresh text."""
 
         def run(text: str) -> Rewrite | None:
+            """Regenerate the blocks of ``text``; None when the page has none."""
             done = self.rewriter.rewrite(text, title)
             self.result.errors += [(title, error) for error in done.errors]
             if done.blocks == 0 and not done.added:

@@ -108,4 +108,5 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
 
 
 def _one_line(exc: Exception) -> str:
+    """An exception's message on one line."""
     return " ".join(str(getattr(exc, "message", None) or exc).split())
