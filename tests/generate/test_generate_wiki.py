@@ -237,3 +237,25 @@ def test_create_makes_missing_fiches_and_never_overwrites(
         assert record.founded == (hub.raw.get("création") or None)
     again = CliRunner().invoke(cli, args, env=wiki_env)
     assert "new fiches: 1 planned" in again.output  # only the taken title is left
+
+
+def test_map_page_is_written_only_when_hubs_change(
+    devwiki: Any, editor_client: Any, unique_title: Callable[..., str], tmp_path: Path,
+    wiki_env: dict[str, str],
+) -> None:
+    title = unique_title("Carte")
+    args = ["-c", config_file(devwiki, tmp_path), "generate", "--no-blocks", "--map-page", title]
+    first = CliRunner().invoke(cli, args, env=wiki_env)
+    assert first.exit_code == 0, first.output
+    assert f"created: {title}" in first.output
+    assert (editor_client.read(title) or "").startswith("<!-- Carte générée")
+    second = CliRunner().invoke(cli, args, env=wiki_env)
+    assert second.exit_code == 0 and "written: 0, unchanged: 1" in second.output
+    devwiki.import_pages({unique_title("Fiche"): fiche(f"Pôle Carte {uuid.uuid4().hex[:6]}",
+                                                       "Bretagne")})
+    third = CliRunner().invoke(cli, args, env=wiki_env)
+    assert "written: 0" in third.output  # import_pages leaves no recent change: not seen
+    full = CliRunner().invoke(cli, ["-c", args[1], "pull", "--full"], env=wiki_env)
+    assert full.exit_code == 0, full.output
+    fourth = CliRunner().invoke(cli, args, env=wiki_env)
+    assert f"edited: {title}" in fourth.output and bot_edits(editor_client, title) == 2
