@@ -23,6 +23,7 @@ from wikisync.cli.check import describe
 from wikisync.cli.main import AppContext, cli, pass_app
 from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, ConfigError, WikisyncError
+from wikisync.logs import JsonFormatter
 from wikisync.ops.cycle import RunOptions, connect, run_cycle
 from wikisync.ops.init import PASSWORD_HELP, InitAnswers, check_connection, write_config
 from wikisync.ops.lock import LockBusy, LockInfo, RunLock, run_lock
@@ -44,7 +45,7 @@ STORE_HELP = "State file (default: [state] path of the config)."
 def _waiting(holder: LockInfo | None) -> None:
     """Say once that we queue behind another run."""
     who = holder.describe() if holder else "another process"
-    click.echo(f"wikisync: waiting for the run in progress ({who}) to finish", err=True)
+    say_err(f"waiting for the run in progress ({who}) to finish", error=False)
 
 
 @contextmanager
@@ -56,7 +57,7 @@ def command_lock(app: AppContext, command: str, store_path: str | None = None,
         with run_lock(state, command, wait=wait, on_wait=_waiting) as hold:
             yield hold
     except LockBusy as exc:
-        click.echo(f"wikisync: {exc.message}", err=True)
+        say_err(exc.message, error=False)
         raise click.exceptions.Exit(EXIT_OK) from None
 
 
@@ -84,15 +85,26 @@ def _run_reporter(app: AppContext, as_json: bool) -> Report:
     return reporter(app, colour=sys.stdout.isatty())
 
 
+def json_logs() -> bool:
+    """Whether ``--log-format json`` is on (then stderr carries only JSON objects)."""
+    handlers = logging.getLogger("wikisync").handlers
+    return any(isinstance(h.formatter, JsonFormatter) for h in handlers)
+
+
+def say_err(message: str, error: bool = True) -> None:
+    """One line on stderr: ``wikisync: [error: ]…``, or a JSON log record under json logs."""
+    if json_logs():
+        log.log(logging.ERROR if error else logging.WARNING, message)
+    else:
+        click.echo(f"wikisync: {'error: ' if error else ''}{message}", err=True)
+
+
 def _print_failure(exc: WikisyncError, as_json: bool, status: str = "failed") -> None:
     """A run that could not start: its one line (and the JSON object with --json)."""
     if as_json:
         click.echo(json.dumps({"status": status, "exit_code": exc.exit_code,
                                "error": exc.message}, ensure_ascii=False))
-    if status != "busy":
-        click.echo(f"wikisync: error: {exc.message}", err=True)
-    else:
-        click.echo(f"wikisync: {exc.message}", err=True)
+    say_err(exc.message, error=status != "busy")
 
 
 @cli.command("run")
@@ -153,7 +165,7 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
         for line in summary_lines(data):
             app.say(line)
     if result.error:
-        click.echo(f"wikisync: error: {result.error}", err=True)
+        say_err(result.error)
     raise click.exceptions.Exit(result.exit_code)
 
 

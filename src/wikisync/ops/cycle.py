@@ -166,7 +166,6 @@ class Cycle:
             self._steps()
         except WikisyncError as exc:
             result.error, result.error_code = exc.message, exc.exit_code
-            log.error("run %d stopped: %s", result.run_id, exc.message)
         except BaseException:
             self._finish(began, "interrupted")
             raise
@@ -189,7 +188,10 @@ class Cycle:
     def _pull(self) -> None:
         """Bring the store up to date (incremental; full the first time)."""
         assert self.gateway is not None
-        self.result.pull = pull(self.gateway, self.store, self.config, progress=self.progress)
+        done = pull(self.gateway, self.store, self.config, progress=self.progress)
+        self.result.pull = done
+        log.info("pull (%s): %d pages read, %d stored", done.mode, done.pages_read,
+                 done.pages_stored)
 
     def _blocks(self) -> None:
         """Regenerate the generated lists whose text would change (generation's step)."""
@@ -267,6 +269,8 @@ class Cycle:
         result.requests = {kind: n for kind, n in sorted(spent.items()) if n}
         result.seconds = time.monotonic() - began
         self.store.finish_run(result.run_id, status, summary(result))
+        log.info("run %d %s: %d edits, %d requests, %.1f s", result.run_id, status,
+                 len(result.edits), sum(result.requests.values()), result.seconds)
 
 
 def run_cycle(store: Store, config: Config, options: RunOptions | None = None,

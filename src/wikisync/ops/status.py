@@ -13,7 +13,7 @@ from typing import Any
 
 from wikisync.api import Gateway
 from wikisync.config import Config
-from wikisync.errors import WikisyncError
+from wikisync.errors import ReadOnly, WikisyncError
 from wikisync.ops.lock import LockInfo, holder_running, lock_path
 from wikisync.store import RunInfo, Store
 from wikisync.sync.writer import PageWriter
@@ -131,6 +131,9 @@ def wiki_status(gateway: Gateway, config: Config) -> WikiStatus:
             allowed = writer.check_shutoff()
         status.editing_allowed = allowed and not site.readonly
         status.detail = _shutoff_detail(config, allowed, writer.stopped, site.readonly)
+    except ReadOnly:  # a read-only wiki may refuse even the login
+        status.readonly, status.editing_allowed = True, False
+        status.detail = _shutoff_detail(config, False, None, True)
     except WikisyncError as exc:
         status.error, status.error_code = exc.message, exc.exit_code
     return status
@@ -207,7 +210,8 @@ def wiki_lines(status: WikiStatus) -> list[str]:
         return [f"wiki: cannot check: {status.error}"]
     who = status.user or "anonymous"
     readonly = "yes" if status.readonly else "no"
-    lines = [f"wiki: {status.sitename} (as {who}; read-only: {readonly})"]
+    name = status.sitename or "(site facts not read)"
+    lines = [f"wiki: {name} (as {who}; read-only: {readonly})"]
     state = "allowed" if status.editing_allowed else "NOT allowed"
     lines.append(f"editing: {state} ({status.detail})")
     return lines
