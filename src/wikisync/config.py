@@ -71,6 +71,8 @@ class Config:
     dataset: DatasetConfig = field(default_factory=DatasetConfig)
     rules: dict[str, bool] = field(default_factory=lambda: {"map_links": True, "dataset": False})
     templates_dir: str | None = None
+    region_blocks: bool = False  # region pages get a generated list without an opener
+    fiche_title: str = "{name}"  # title pattern of the fiches `create` makes
     exports: dict[str, str] = field(default_factory=dict)
     source: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -154,7 +156,7 @@ _KNOWN = {
     "dataset": {"path", "owns"},
     "rules": {"map_links", "dataset", "geocode"},
     "geocode": {"write", "domain", "scheme", "min_delay", "min_score", "timeout"},
-    "generate": {"templates"},
+    "generate": {"templates", "region_blocks", "fiche_title"},
     "export": {"geojson", "kml", "csv", "umap", "html", "json"},
     "schema": {"templates", "params", "types", "bot_name"},
 }
@@ -185,6 +187,8 @@ def _build(data: dict[str, Any], src: str, base_dir: Path) -> Config:
         dataset=_build_dataset(_section(data, "dataset", src), f"{src} [dataset]", base_dir),
         rules=_build_rules(_section(data, "rules", src), f"{src} [rules]"),
         templates_dir=_typed(_section(data, "generate", src), "templates", str, src),
+        region_blocks=bool(_typed(_section(data, "generate", src), "region_blocks", bool, src)),
+        fiche_title=_typed(_section(data, "generate", src), "fiche_title", str, src) or "{name}",
         exports={k: str(base_dir / v) for k, v in _section(data, "export", src).items()},
         source=src,
         raw=data,

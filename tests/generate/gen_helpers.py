@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from wikisync.config import Config, SafetyConfig
 from wikisync.generate.lists import BlockRewriter, ListRenderer
@@ -49,9 +50,9 @@ def rewriter(pages: Mapping[str, str], templates: str | Path | None = None,
     return BlockRewriter(renderer, region_blocks=region_blocks)
 
 
-def config(**generate: object) -> Config:
-    """A config with no throttle, ``[generate]`` keys in its raw form."""
-    return Config(safety=SafetyConfig(edit_interval=0), raw={"generate": dict(generate)})
+def config(**generate: Any) -> Config:
+    """A config with no throttle and these ``[generate]`` settings (e.g. region_blocks)."""
+    return Config(safety=SafetyConfig(edit_interval=0), **generate)
 
 
 def fill_store(store: Store, pages: Mapping[str, str]) -> None:

@@ -14,7 +14,7 @@ from wikisync.cli.sync import outcome_line, reporter
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, ReadOnly, UsageError
-from wikisync.generate.fiches import DEFAULT_TITLE_PATTERN, FichePlan, create_fiches, plan_fiches
+from wikisync.generate.fiches import FichePlan, create_fiches, plan_fiches
 from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page
 from wikisync.generate.templates import environment
 from wikisync.store import Store
@@ -150,13 +150,8 @@ def create_summary(plan: FichePlan, outcomes: list[WriteOutcome], dry_run: bool)
 
 
 def _title_pattern(config: Config, flag: str | None) -> str:
-    """``--title-pattern``, else ``[generate] fiche_title`` (proposed key), else ``{name}``."""
-    if flag:
-        return flag
-    value = (config.raw.get("generate") or {}).get("fiche_title", DEFAULT_TITLE_PATTERN)
-    if not isinstance(value, str):
-        raise UsageError("[generate] fiche_title must be a string")
-    return value
+    """``--title-pattern``, else ``[generate] fiche_title`` (default ``{name}``)."""
+    return flag or config.fiche_title
 
 
 @cli.command("create")

@@ -62,8 +62,8 @@ class GenerateResult:
 
 
 def region_blocks_setting(config: Config) -> bool:
-    """``[generate] region_blocks`` (proposed key; read from the raw config meanwhile)."""
-    return bool((config.raw.get("generate") or {}).get("region_blocks", False))
+    """``[generate] region_blocks``: region pages get a list even without an opener."""
+    return config.region_blocks
 
 
 def _marker_pattern(names: Iterable[str]) -> re.Pattern[str]:
