@@ -1,0 +1,229 @@
+"""The import rules of docs/architecture.md, enforced by reading ``src/wikisync`` with ``ast``.
+
+A *unit* is a package of ``wikisync`` (``sync``, ``api``…) or a top-level module
+(``config``, ``hubs``…). ``ALLOWED`` says which units each unit may import; an entry
+``"sync.writer"`` allows that one module of a unit. ``THIRD_PARTY`` says which units may
+import a library; ``CONFIG_READERS`` and ``ENVIRONMENT`` who may read the configuration
+and the environment. Change a rule here and in docs/architecture.md together.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).parents[1] / "src" / "wikisync"
+DOC = Path(__file__).parents[1] / "docs" / "architecture.md"
+
+BASE = {"errors", "text", "schema", "model"}  # plain data and exceptions: anyone may import
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "text": set(),
+    "schema": {"errors", "text"},
+    "model": {"errors", "schema", "text"},
+    "config": {"errors", "schema"},
+    "logs": {"errors"},
+    "ui": set(),
+    "hubs": BASE,
+    "parse": BASE,
+    "store": BASE,
+    "api": {"config", "errors"},
+    "dataset": BASE | {"parse", "hubs"},
+    "export": BASE | {"config", "hubs"},
+    "audit": BASE | {"config", "hubs", "parse", "dataset", "store", "sync.writer"},
+    "generate": BASE | {"config", "hubs", "parse", "dataset", "store", "export",
+                        "audit.values", "sync.writer"},
+    "sync": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
+                    "generate", "audit.values"},
+    "ops": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
+                   "generate", "audit", "sync", "logs"},
+    "cli": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
+                   "generate", "audit", "sync", "ops", "logs", "ui", "__init__"},
+    "devwiki": {"errors"},
+    "__main__": {"cli"},
+    "__init__": set(),
+}
+# Library (or stdlib module) -> the units, or unit.module, that may import it.
+THIRD_PARTY: dict[str, set[str]] = {
+    "requests": {"api"},
+    "mwclient": {"api"},
+    "tenacity": {"api"},
+    "urllib3": {"api"},
+    "geopy": {"api"},
+    "urllib.request": {"api", "devwiki"},
+    "http.client": {"api", "devwiki"},
+    "mwparserfromhell": {"parse"},
+    "sqlite3": {"store", "devwiki"},  # devwiki: MediaWiki's own database, never ours
+    "click": {"cli"},
+    "rich": {"cli", "ui", "audit.render"},
+    "tomllib": {"config"},
+}
+CONFIG_LOADERS = {"load_config", "find_config_file", "read_password_file"}
+CONFIG_READERS = {"cli", "config"}
+ENVIRONMENT = {"config", "cli", "devwiki", "parse.tree"}  # parse.tree: WIKISYNC_TOKENIZER
+
+
+@dataclass(frozen=True)
+class Module:
+    """One source file: its unit, its dotted name inside wikisync, and its tree."""
+
+    path: Path
+    unit: str
+    name: str
+    tree: ast.Module
+
+    def allows(self, rules: set[str]) -> bool:
+        """Whether a rule set names this module's unit or this very module."""
+        return self.unit in rules or self.name in rules
+
+
+def modules(root: Path) -> Iterator[Module]:
+    """Every ``.py`` file under ``root`` (the wikisync package)."""
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        unit = parts[0]
+        name = ".".join(p for p in parts if p != "__init__") or "__init__"
+        yield Module(path, unit, name, ast.parse(path.read_text(encoding="utf-8")))
+
+
+def imported(module: Module) -> Iterator[tuple[int, list[str]]]:
+    """(line, readings) of every imported name: ``from a import b`` reads as ``a`` or ``a.b``.
+
+    An import breaks a rule only when every reading does (``b`` may be a module or not).
+    """
+    package = ["wikisync", *module.name.split(".")]
+    if module.path.name != "__init__.py":
+        package = package[:-1]
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, [alias.name]) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
+            yield from ((node.lineno, [base, f"{base}.{alias.name}"]) for alias in node.names)
+
+
+def internal_target(name: str) -> str | None:
+    """``sync.writer`` for ``wikisync.sync.writer.X``; ``__init__`` for ``wikisync``."""
+    if name == "wikisync":
+        return "__init__"
+    if not name.startswith("wikisync."):
+        return None
+    return ".".join(name.split(".")[1:3])
+
+
+def problem(module: Module, name: str) -> str | None:
+    """Why this module may not import ``name`` (None when it may)."""
+    target = internal_target(name)
+    if target is not None:
+        unit = target.split(".")[0]
+        rules = ALLOWED.get(module.unit, set())
+        if unit == module.unit or unit in rules or target in rules:
+            return None
+        return f"{module.unit} may not import wikisync.{target}"
+    for library, users in THIRD_PARTY.items():
+        if (name == library or name.startswith(library + ".")) and not module.allows(users):
+            return f"only {sorted(users)} may import {library} ({module.name})"
+    return None
+
+
+def import_violations(module: Module) -> Iterator[str]:
+    """Internal imports the unit may not make, and libraries it may not use."""
+    for line, readings in imported(module):
+        problems = [problem(module, name) for name in readings]
+        if all(problems):
+            yield f"{module.name}:{line}: {problems[0]}"
+
+
+def config_violations(module: Module) -> Iterator[str]:
+    """Config loaded outside the CLI, or the environment read outside the allowed places."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "wikisync.config":
+            loaders = CONFIG_LOADERS & {alias.name for alias in node.names}
+            if loaders and not module.allows(CONFIG_READERS):
+                yield f"{module.name}:{node.lineno}: imports {sorted(loaders)} (only the CLI " \
+                      "reads the config; pass the Config down)"
+        names = {"environ", "getenv", "environb"}
+        is_env = (isinstance(node, ast.Attribute) and node.attr in names) or (
+            isinstance(node, ast.Name) and node.id in names)
+        if is_env and not module.allows(ENVIRONMENT):
+            yield f"{module.name}:{node.lineno}: reads the environment (only {sorted(ENVIRONMENT)})"
+
+
+def write_violations(module: Module) -> Iterator[str]:
+    """A gateway's ``edit``/``create`` called outside api/ and sync.writer (PageWriter)."""
+    if module.unit == "api" or module.name == "sync.writer":
+        return
+    for node in ast.walk(module.tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("edit", "create")
+                and "gateway" in ast.unparse(node.func.value).lower()):
+            yield f"{module.name}:{node.lineno}: writes a page without PageWriter"
+
+
+def violations(root: Path) -> list[str]:
+    """Every rule broken under ``root``."""
+    found: list[str] = []
+    for module in modules(root):
+        if module.unit not in ALLOWED:
+            found.append(f"{module.name}: unit {module.unit!r} is not in the rules")
+            continue
+        found += import_violations(module)
+        found += config_violations(module)
+        found += write_violations(module)
+    return found
+
+
+def test_the_source_tree_follows_the_rules() -> None:
+    assert violations(SRC) == []
+
+
+def test_every_unit_is_documented() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    missing = [unit for unit in ALLOWED if unit not in ("__main__", "__init__")
+               and f"`{unit}`" not in doc]
+    assert missing == []
+    assert all(f"`{library}`" in doc for library in THIRD_PARTY)
+
+
+@pytest.mark.parametrize(("path", "source", "message"), [
+    ("sync/bad.py", "import requests\n", "only ['api'] may import requests"),
+    ("sync/bad.py", "from requests.adapters import HTTPAdapter\n", "may import requests"),
+    ("export/bad.py", "import mwparserfromhell\n", "may import mwparserfromhell"),
+    ("audit/bad.py", "import sqlite3\n", "may import sqlite3"),
+    ("ops/bad.py", "import click\n", "may import click"),
+    ("parse/bad.py", "from wikisync.sync.run import sync\n", "parse may not import"),
+    ("store/bad.py", "from ..api import Gateway\n", "store may not import wikisync.api"),
+    ("ops/bad.py", "from wikisync.cli.main import cli\n", "ops may not import wikisync.cli"),
+    ("generate/bad.py", "from wikisync.sync.run import SyncRun\n", "may not import"),
+    ("sync/bad.py", "from wikisync.config import load_config\n", "only the CLI reads"),
+    ("sync/bad.py", "import os\nx = os.environ['A']\n", "reads the environment"),
+    ("generate/bad.py", "def f(gateway):\n    gateway.edit('T', 'x', None, 's')\n",
+     "without PageWriter"),
+    ("newunit/bad.py", "x = 1\n", "not in the rules"),
+])
+def test_the_checker_catches_a_broken_rule(tmp_path: Path, path: str, source: str,
+                                           message: str) -> None:
+    file = tmp_path / "wikisync" / path
+    file.parent.mkdir(parents=True)
+    file.write_text(source, encoding="utf-8")
+    found = violations(tmp_path / "wikisync")
+    assert len(found) == 1 and message in found[0], found
+
+
+@pytest.mark.parametrize("source", [
+    "from wikisync.sync.writer import PageWriter\n",  # generate writes through PageWriter
+    "from wikisync.audit.values import same_text\n",
+    "from urllib.parse import quote\n",
+    "from . import lists\n",
+])
+def test_the_checker_allows_what_the_rules_allow(tmp_path: Path, source: str) -> None:
+    file = tmp_path / "wikisync" / "generate" / "ok.py"
+    file.parent.mkdir(parents=True)
+    file.write_text(source, encoding="utf-8")
+    assert violations(tmp_path / "wikisync") == []
