@@ -147,6 +147,7 @@ def test_two_runs_started_together_one_works_the_other_says_so_and_exits_0(
     busy = next(r for r in results if r.json()["status"] == "busy")
     assert worked.json()["edits"]["total"] == 4
     assert "another wikisync run is in progress (PID " in busy.err
+    assert busy.json()["message"] in busy.err and busy.json()["exit_code"] == 0
     assert "nothing done" in busy.err and "Traceback" not in busy.err
     with Store(cli.store) as store:
         assert len(store.runs(kind="run")) == 1

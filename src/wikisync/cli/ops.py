@@ -102,8 +102,9 @@ def say_err(message: str, error: bool = True) -> None:
 def _print_failure(exc: WikisyncError, as_json: bool, status: str = "failed") -> None:
     """A run that could not start: its one line (and the JSON object with --json)."""
     if as_json:
+        key = "message" if status == "busy" else "error"
         click.echo(json.dumps({"status": status, "exit_code": exc.exit_code,
-                               "error": exc.message}, ensure_ascii=False))
+                               key: exc.message}, ensure_ascii=False))
     say_err(exc.message, error=status != "busy")
 
 

@@ -179,8 +179,7 @@ class Cycle:
         self._blocks()
         self._sync()
         self._refresh()
-        self.result.exports = write_exports(self.store, self.config,
-                                            dry_run=self.options.dry_run)
+        self._exports()
         self._audit()
 
     # --- steps -----------------------------------------------------------------------------
@@ -207,6 +206,8 @@ class Cycle:
         except WikisyncError:
             self.result.generate = GenerateResult(outcomes=list(writer.outcomes))
             raise
+        log.info("generated lists: %d pages to regenerate, %d written",
+                 len(self.result.generate.outcomes), writer.writes)
 
     def _sync(self) -> None:
         """Apply the write rules to the pages the store holds (no second pull)."""
@@ -218,7 +219,9 @@ class Cycle:
         runner = SyncRun(self.gateway, self.store, self.config, sync_options, out=self.out,
                          progress=self.progress, sleep=self.sleep)
         self.result.sync = runner.result
-        runner.run()
+        done = runner.run()
+        log.info("sync [run %d]: %d pages planned, %d written", done.run_id,
+                 len(done.plan.pages), sum(o.written for o in done.outcomes))
 
     def _refresh(self) -> None:
         """Pull again after saved edits, so that the exports and the audit see them."""
@@ -227,6 +230,15 @@ class Cycle:
         assert self.gateway is not None
         self.result.refresh = pull(self.gateway, self.store, self.config)
 
+    def _exports(self) -> None:
+        """Write the ``[export]`` files that changed."""
+        self.result.exports = write_exports(self.store, self.config,
+                                            dry_run=self.options.dry_run)
+        for export in self.result.exports:
+            state = "changed" if export.changed else "unchanged"
+            log.info("export %s: %s (%d items, %s)", export.key, export.path, export.items,
+                     state)
+
     def _audit(self) -> None:
         """Audit the store; write the report and publish it when asked."""
         opts = self.options
@@ -234,6 +246,7 @@ class Cycle:
             return
         self.result.audit = run_audit(self.store, self.config, opts.audit_report,
                                       opts.audit_format, dry_run=opts.dry_run)
+        log.info("audit: %d differences", self.result.audit.differences)
         if opts.publish and not self._skip_writes("audit publishing"):
             assert self.gateway is not None
             self.result.published = publish_report(

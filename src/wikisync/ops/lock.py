@@ -28,6 +28,7 @@ log = logging.getLogger("wikisync.ops")
 
 LOCK_SUFFIX = ".lock"
 POLL_SECONDS = 0.5
+HOLDER_READS, HOLDER_READ_PAUSE = 25, 0.02  # how long to wait for a new holder's PID
 
 
 @dataclass(frozen=True)
@@ -173,13 +174,22 @@ class RunLock:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         announced = False
         while not self._try(fd):
-            holder = read_lock(self.path)
+            holder = self._holder()
             if not self.wait or (deadline is not None and time.monotonic() >= deadline):
                 raise LockBusy(busy_message(holder, self.path), holder)
             if not announced and self.on_wait is not None:
                 self.on_wait(holder)
             announced = True
             self.sleep(POLL_SECONDS)
+
+    def _holder(self) -> LockInfo | None:
+        """Who holds the lock (a holder that just locked writes its PID a moment later)."""
+        for _ in range(HOLDER_READS):
+            holder = read_lock(self.path)
+            if holder is not None:
+                return holder
+            self.sleep(HOLDER_READ_PAUSE)
+        return None
 
     def _try(self, fd: int) -> bool:
         """One non-blocking flock attempt."""
@@ -200,8 +210,8 @@ class RunLock:
             log.warning("taking over the lock %s from a run that did not release it (%s; "
                         "the process %s)", self.path, old.describe(), state)
         text = f"{os.getpid()}\n{self.command}\n{now_iso()}\n".encode()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, text, 0)
+        os.pwrite(fd, text, 0)  # then cut what is left of a longer old text: never empty
+        os.ftruncate(fd, len(text))
 
 
 def busy_message(holder: LockInfo | None, path: Path) -> str:
