@@ -112,7 +112,8 @@ def _print_failure(exc: WikisyncError, as_json: bool, status: str = "failed") ->
 @click.option("--dry-run", is_flag=True, help="Show the wiki diffs; write no page, no file.")
 @click.option("--no-write", is_flag=True,
               help="Never edit the wiki (no lists, no sync, no publishing); files are written.")
-@click.option("--max-edits", type=click.IntRange(min=0), help="At most N edits in the cycle.")
+@click.option("--max-edits", type=click.IntRange(min=0), metavar="N",
+              help="At most N edits in the whole cycle.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the summary as one JSON object (for monitoring).")
 @click.option("--wait", is_flag=True, help="If another run is in progress, wait for it.")
