@@ -21,6 +21,7 @@ import click
 from wikisync.api import Gateway
 from wikisync.cli.check import describe
 from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.cli.sync import reporter
 from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, ConfigError, WikisyncError
 from wikisync.logs import JsonFormatter
@@ -80,8 +81,6 @@ def _run_reporter(app: AppContext, as_json: bool) -> Report:
     """Page outcomes: lines and diffs as ``sync`` prints them, or log lines with --json."""
     if as_json:
         return outcome_logger()
-    from wikisync.cli.sync import reporter
-
     return reporter(app, colour=sys.stdout.isatty())
 
 
