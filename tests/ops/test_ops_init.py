@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from wikisync.cli import cli
 from wikisync.config import load_config
 from wikisync.ops.init import InitAnswers, render_config, set_key
-from wikisync.ops.resources import example_config
+from wikisync.resources import example_config
 
 UA = "wikisync-tests/0.1 (init test; tests@example.org)"
 

@@ -10,8 +10,8 @@ import pytest
 from ops_helpers import Cli
 
 from wikisync.devwiki import DevWiki
-from wikisync.ops.resources import wiki_templates_dir
 from wikisync.ops.templates import load_templates
+from wikisync.resources import wiki_templates_dir
 from wikisync.store import Store
 from wikitools import editor_client
 

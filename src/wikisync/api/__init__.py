@@ -3,7 +3,7 @@
 Everything else uses ``Gateway`` and the plain data it returns.
 """
 
-from wikisync.api.gateway import Gateway
+from wikisync.api.gateway import Gateway, connect
 from wikisync.api.model import NOCHANGE, PageRevision, RecentChange, SiteInfo
 from wikisync.api.reads import prefetch
 from wikisync.api.retry import RetryPolicy, decide, parse_retry_after
@@ -18,6 +18,7 @@ __all__ = [
     "RetryPolicy",
     "SiteInfo",
     "decide",
+    "connect",
     "parse_retry_after",
     "prefetch",
 ]

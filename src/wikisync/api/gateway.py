@@ -174,3 +174,11 @@ class Gateway:
         if not isinstance(outcome, int):
             raise WikiError(f"creating {title} saved no revision", "nochange")
         return outcome
+
+
+def connect(wiki: WikiConfig, sleep: Callable[[float], None] = time.sleep) -> Gateway:
+    """A gateway to the wiki, logged in when a username is configured."""
+    gateway = Gateway(wiki, sleep=sleep)
+    if wiki.username:
+        gateway.login()
+    return gateway

@@ -1,6 +1,12 @@
 """``wikisync audit``: compare the wiki with the reference dataset and the map, and report."""
 
-from wikisync.audit.compare import audit, check_consistency, compare_dataset, record_problems
+from wikisync.audit.compare import (
+    audit,
+    audit_store,
+    check_consistency,
+    compare_dataset,
+    record_problems,
+)
 from wikisync.audit.fields import DEFAULT_THRESHOLD_M
 from wikisync.audit.map import compare_map, read_pins
 from wikisync.audit.model import (
@@ -13,6 +19,7 @@ from wikisync.audit.model import (
 )
 
 __all__ = [
+    "audit_store",
     "DEFAULT_THRESHOLD_M",
     "JSON_KEYS",
     "KINDS",

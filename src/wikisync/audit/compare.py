@@ -10,9 +10,11 @@ from wikisync.audit.map import compare_map
 from wikisync.audit.model import MISMATCH_FIELDS, Difference, sort_differences
 from wikisync.config import Config
 from wikisync.dataset import Dataset, match
+from wikisync.errors import UsageError
 from wikisync.hubs import Hub, build_hubs, title_key
 from wikisync.model import Problem, Record
 from wikisync.schema import HubType
+from wikisync.store import Store
 from wikisync.text import normalise_name
 
 # Fields on which a fiche and a row describing the same hub must agree.
@@ -165,3 +167,15 @@ def record_problems(records: Iterable[Record],
               for title, problems in pages.items() for problem in problems
               if (title_key(title), problem.code, problem.detail) not in on_records]
     return diffs
+
+
+def audit_store(store: Store, dataset: Dataset | None, map_geojson: Any | None, config: Config,
+                threshold: float = DEFAULT_THRESHOLD_M) -> list[Difference]:
+    """The audit of everything the store holds; an empty store is a usage error."""
+    if store.page_count() == 0:
+        raise UsageError(f"the store {store.path} is empty: run `wikisync pull` first "
+                         "(or `wikisync audit --pull`)")
+    titles = sorted({state.title for state in store.page_states().values()})
+    pages = {title: store.page_problems(title) for title in titles}
+    return audit(store.records(), dataset, map_geojson, config, threshold=threshold,
+                 pages=pages)

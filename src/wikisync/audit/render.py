@@ -17,8 +17,9 @@ from rich.table import Table
 from wikisync.audit.model import JSON_KEYS, KINDS, Difference, counts
 from wikisync.hubs import page_url
 from wikisync.parse.escape import escape_value
+from wikisync.resources import templates_dir
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+SHIPPED_TEMPLATES = templates_dir()
 HTML_TEMPLATE = "audit.html.j2"
 WIKI_TEMPLATE = "audit.wiki.j2"
 FORMATS = ("text", "json", "csv", "html", "wikitext")

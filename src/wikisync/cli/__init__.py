@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-
+from wikisync.cli import (  # noqa: F401 - each module registers its commands on ``cli``
+    audit,
+    check,
+    export,
+    generate,
+    offline,
+    ops,
+    pull,
+    sync,
+)
 from wikisync.cli.main import cli
-
-# Each module registers its commands on ``cli`` when imported; a module not written yet
-# is simply absent.
-_COMMAND_MODULES = ("offline", "check", "pull", "export", "sync", "generate", "audit", "ops")
-
-for _name in _COMMAND_MODULES:
-    try:
-        importlib.import_module(f"wikisync.cli.{_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"wikisync.cli.{_name}":
-            raise
 
 
 def main() -> None:

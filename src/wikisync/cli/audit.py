@@ -10,8 +10,8 @@ from typing import Any
 import click
 from rich.console import Console
 
-from wikisync.api import Gateway
-from wikisync.audit import DEFAULT_THRESHOLD_M, Difference, audit
+from wikisync.api import Gateway, connect
+from wikisync.audit import DEFAULT_THRESHOLD_M, Difference, audit_store
 from wikisync.audit.publish import publish_report
 from wikisync.audit.render import (
     FORMATS,
@@ -21,9 +21,9 @@ from wikisync.audit.render import (
     render_wikitext,
     summary_line,
 )
-from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app
 from wikisync.config import Config
-from wikisync.dataset import Dataset, load_dataset
+from wikisync.dataset import load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
 from wikisync.hubs import article_base
 from wikisync.store import Store
@@ -40,14 +40,6 @@ def load_map(path: str) -> Any:
         raise UsageError(f"{path}: the map file is not JSON: {exc}") from None
 
 
-def _gateway(app: AppContext) -> Gateway:
-    """A gateway to the configured wiki, logged in when a username is configured."""
-    wiki = app.config.require_wiki()
-    gateway = Gateway(wiki)
-    if wiki.username:
-        gateway.login()
-    return gateway
-
 
 def _publish(app: AppContext, gateway: Gateway, store: Store, title: str,
              diffs: list[Difference], context: ReportContext) -> bool:
@@ -63,16 +55,6 @@ def _publish(app: AppContext, gateway: Gateway, store: Store, title: str,
         return False
     return True
 
-
-def audit_store(store: Store, dataset: Dataset | None, map_data: Any, config: Config,
-                threshold: float) -> list[Difference]:
-    """Run the audit on everything the store holds."""
-    if store.page_count() == 0:
-        raise UsageError(f"the store {store.path} is empty: run `wikisync pull` first "
-                         "(or `wikisync audit --pull`)")
-    titles = sorted({state.title for state in store.page_states().values()})
-    pages = {title: store.page_problems(title) for title in titles}
-    return audit(store.records(), dataset, map_data, config, threshold=threshold, pages=pages)
 
 
 def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: str | None,
@@ -135,8 +117,9 @@ def audit_command(app: AppContext, dataset_path: str | None, map_path: str | Non
         raise UsageError(f"no store at {state}: run `wikisync pull` first (or add --pull)")
     context = _context(config, {"dataset": dataset_path, "map": map_path})
     published = True
-    with Store(state) as store:
-        gateway = _gateway(app) if do_pull or publish_title else None
+    writes = do_pull or bool(publish_title)
+    with (locked_store(app, "audit", state) if writes else Store(state)) as store:
+        gateway = connect(config.require_wiki()) if writes else None
         if gateway is not None and do_pull:
             result = pull(gateway, store, config)
             app.say(f"pull ({result.mode}): {result.pages_read} pages read")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from wikisync.api import Gateway, SiteInfo
+from wikisync.api import SiteInfo, connect
 from wikisync.cli.main import AppContext, cli, pass_app
 
 
@@ -38,10 +38,7 @@ def check(app: AppContext) -> None:
       wikisync check
       WIKISYNC_PASSWORD=... wikisync check
     """
-    wiki = app.config.require_wiki()
-    gateway = Gateway(wiki)
-    if wiki.username:
-        gateway.login()
+    gateway = connect(app.config.require_wiki())
     for line in describe(gateway.site_info()):
         click.echo(line)
     if app.verbosity > 0:

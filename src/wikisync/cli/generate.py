@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 import click
 
-from wikisync.api import Gateway
-from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.api import Gateway, connect
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app
 from wikisync.cli.sync import outcome_line, reporter
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
@@ -23,14 +23,6 @@ from wikisync.sync.writer import PageWriter, WriteOutcome
 
 MAX_LISTED = 15
 
-
-def _gateway(config: Config) -> Gateway:
-    """A gateway to the configured wiki, logged in when a username is configured."""
-    wiki = config.require_wiki()
-    gateway = Gateway(wiki)
-    if wiki.username:
-        gateway.login()
-    return gateway
 
 
 @contextmanager
@@ -122,8 +114,8 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
       wikisync generate --no-blocks --map-page "Carte des pôles ESS"
     """
     config = app.config
-    with Store(store_path or config.state_path) as store:
-        gateway = _gateway(config)
+    with locked_store(app, "generate", store_path) as store:
+        gateway = connect(config.require_wiki())
         _pull_first(app, gateway, store, no_pull)
         with writing(app, store, gateway, "generate", dry_run, max_edits) as writer:
             result = GenerateResult()
@@ -190,8 +182,8 @@ def create_command(app: AppContext, dataset_path: str | None, only: tuple[str, .
         raise UsageError("no dataset: give --dataset FILE or set [dataset] path")
     dataset = load_dataset(path, config.schema)
     pattern = _title_pattern(config, title_pattern)
-    with Store(store_path or config.state_path) as store:
-        gateway = _gateway(config)
+    with locked_store(app, "create", store_path) as store:
+        gateway = connect(config.require_wiki())
         _pull_first(app, gateway, store, no_pull)
         plan = plan_fiches(dataset, list(store.records()), config.schema,
                            environment(config.templates_dir), pattern=pattern, only=only,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -17,7 +18,12 @@ import click
 
 from wikisync import __version__
 from wikisync.config import Config, load_config
-from wikisync.errors import EXIT_USAGE, WikisyncError, redact
+from wikisync.errors import EXIT_OK, EXIT_USAGE, WikisyncError, redact
+from wikisync.logs import JsonFormatter, RedactingFilter
+from wikisync.ops.lock import LockBusy, LockInfo, RunLock, run_lock
+from wikisync.store import Store
+
+log = logging.getLogger("wikisync.cli")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,7 +61,7 @@ class WikisyncGroup(click.Group):
             app = ctx.find_object(AppContext)
             if app is not None and app.debug:
                 raise
-            click.echo(f"wikisync: error: {redact(exc.message)}", err=True)
+            say_err(redact(exc.message))
             ctx.exit(exc.exit_code)
 
 
@@ -63,13 +69,9 @@ def _setup_logging(verbosity: int, debug: bool, log_format: str) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbosity > 0 else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
-        from wikisync.logs import JsonFormatter
-
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    from wikisync.logs import RedactingFilter
-
     handler.addFilter(RedactingFilter())
     root = logging.getLogger("wikisync")
     root.handlers[:] = [handler]
@@ -117,3 +119,45 @@ def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage error line and return the Exit to raise (exit code 2)."""
     click.echo(f"wikisync: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
+
+
+def json_logs() -> bool:
+    """Whether ``--log-format json`` is on (then stderr carries only JSON objects)."""
+    handlers = logging.getLogger("wikisync").handlers
+    return any(isinstance(h.formatter, JsonFormatter) for h in handlers)
+
+
+def say_err(message: str, error: bool = True) -> None:
+    """One line on stderr: ``wikisync: [error: ]…``, or a JSON log record under json logs."""
+    if json_logs():
+        log.log(logging.ERROR if error else logging.WARNING, message)
+    else:
+        click.echo(f"wikisync: {'error: ' if error else ''}{message}", err=True)
+
+
+def waiting(holder: LockInfo | None) -> None:
+    """Say once that we queue behind another run."""
+    who = holder.describe() if holder else "another process"
+    say_err(f"waiting for the run in progress ({who}) to finish", error=False)
+
+
+@contextmanager
+def command_lock(app: AppContext, command: str, store_path: str | None = None,
+                 wait: bool = False) -> Iterator[RunLock]:
+    """Hold the run lock of the store for a command; when taken: one line, exit 0."""
+    state = store_path or app.config.state_path
+    try:
+        with run_lock(state, command, wait=wait, on_wait=waiting) as hold:
+            yield hold
+    except LockBusy as exc:
+        say_err(exc.message, error=False)
+        raise click.exceptions.Exit(EXIT_OK) from None
+
+
+@contextmanager
+def locked_store(app: AppContext, command: str, store_path: str | None = None,
+                 wait: bool = False) -> Iterator[Store]:
+    """The state store, opened under the run lock: for every command that writes."""
+    state = store_path or app.config.state_path
+    with command_lock(app, command, state, wait), Store(state) as store:
+        yield store

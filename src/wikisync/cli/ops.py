@@ -13,25 +13,22 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
-from wikisync.api import Gateway
+from wikisync.api import Gateway, connect
 from wikisync.cli.check import describe
-from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.cli.main import AppContext, cli, command_lock, pass_app, say_err, waiting
 from wikisync.cli.sync import reporter
 from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, ConfigError, WikisyncError
-from wikisync.logs import JsonFormatter
-from wikisync.ops.cycle import RunOptions, connect, run_cycle
+from wikisync.ops.cycle import RunOptions, run_cycle
 from wikisync.ops.init import PASSWORD_HELP, InitAnswers, check_connection, write_config
-from wikisync.ops.lock import LockBusy, LockInfo, RunLock, run_lock
+from wikisync.ops.lock import LockBusy, run_lock
 from wikisync.ops.report import summary, summary_lines
-from wikisync.ops.resources import wiki_templates_dir
 from wikisync.ops.status import as_dict, store_lines, store_status, wiki_lines, wiki_status
 from wikisync.ops.templates import install_lines, install_templates, load_templates
+from wikisync.resources import wiki_templates_dir
 from wikisync.store import Store
 from wikisync.sync.writer import Report, WriteOutcome
 
@@ -43,23 +40,8 @@ STORE_HELP = "State file (default: [state] path of the config)."
 # --- the lock ---------------------------------------------------------------------------------
 
 
-def _waiting(holder: LockInfo | None) -> None:
-    """Say once that we queue behind another run."""
-    who = holder.describe() if holder else "another process"
-    say_err(f"waiting for the run in progress ({who}) to finish", error=False)
 
 
-@contextmanager
-def command_lock(app: AppContext, command: str, store_path: str | None = None,
-                 wait: bool = False) -> Iterator[RunLock]:
-    """Hold the run lock of the store for a command; when taken: one line, exit 0."""
-    state = store_path or app.config.state_path
-    try:
-        with run_lock(state, command, wait=wait, on_wait=_waiting) as hold:
-            yield hold
-    except LockBusy as exc:
-        say_err(exc.message, error=False)
-        raise click.exceptions.Exit(EXIT_OK) from None
 
 
 # --- run --------------------------------------------------------------------------------------
@@ -84,18 +66,8 @@ def _run_reporter(app: AppContext, as_json: bool) -> Report:
     return reporter(app, colour=sys.stdout.isatty())
 
 
-def json_logs() -> bool:
-    """Whether ``--log-format json`` is on (then stderr carries only JSON objects)."""
-    handlers = logging.getLogger("wikisync").handlers
-    return any(isinstance(h.formatter, JsonFormatter) for h in handlers)
 
 
-def say_err(message: str, error: bool = True) -> None:
-    """One line on stderr: ``wikisync: [error: ]…``, or a JSON log record under json logs."""
-    if json_logs():
-        log.log(logging.ERROR if error else logging.WARNING, message)
-    else:
-        click.echo(f"wikisync: {'error: ' if error else ''}{message}", err=True)
 
 
 def _print_failure(exc: WikisyncError, as_json: bool, status: str = "failed") -> None:
@@ -148,7 +120,7 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
     try:
         config = app.config
         state = store_path or config.state_path
-        with run_lock(state, "run", wait=wait, on_wait=_waiting), Store(state) as store:
+        with run_lock(state, "run", wait=wait, on_wait=waiting), Store(state) as store:
             result = run_cycle(store, config, options,
                                out=_run_reporter(app, as_json))
     except LockBusy as exc:

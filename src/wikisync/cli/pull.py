@@ -8,9 +8,8 @@ from collections.abc import Callable
 
 import click
 
-from wikisync.api import Gateway
-from wikisync.cli.main import AppContext, cli, pass_app
-from wikisync.store import Store
+from wikisync.api import connect
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app
 from wikisync.sync import PullEvent, PullResult, load_dump_file, pull
 from wikisync.ui import progress_for
 
@@ -85,23 +84,16 @@ def pull_command(app: AppContext, full: bool, dump: str | None, store_path: str 
     config = app.config
     progress = progress_for(quiet=app.verbosity < 0)
     hooked = _with_kill_hook(progress)
-    with Store(store_path or config.state_path) as store:
+    with locked_store(app, "pull", store_path) as store:
         try:
             if dump:
                 result = load_dump_file(dump, store, config, progress=hooked)
             else:
-                result = pull(_gateway(app), store, config, full=full, progress=hooked)
+                result = pull(connect(config.require_wiki()), store, config, full=full,
+                              progress=hooked)
         finally:
             getattr(progress, "close", lambda: None)()
         pages = store.page_count()
     for line in summary(result, pages):
         app.say(line)
 
-
-def _gateway(app: AppContext) -> Gateway:
-    """A gateway to the configured wiki, logged in when a username is configured."""
-    wiki = app.config.require_wiki()
-    gateway = Gateway(wiki)
-    if wiki.username:
-        gateway.login()
-    return gateway

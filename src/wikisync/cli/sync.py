@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import click
 
-from wikisync.api import Gateway
-from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.api import connect
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app
 from wikisync.store import JournalEntry, RunInfo, Store
 from wikisync.sync.planner import Note
 from wikisync.sync.rules import RULE_NAMES
@@ -130,8 +130,10 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
     """Apply the write rules (map links, dataset, geocoding) to the wiki.
 
     Pulls first (incremental), plans from the store, then for each page reads it again,
-    re-plans on that text and makes one edit with all its changes. --dry-run prints the
-    diffs instead. Exit 0 done, 1 some planned pages left undone, 3 wiki stopped us.
+    re-plans on that text and makes one edit with all its changes; then refills the
+    generated lists ({{Liste pôles ESS}} blocks) that need it (not with --rule). --dry-run
+    prints the diffs instead. Exit 0 done, 1 some planned pages left undone, 3 wiki stopped
+    us.
 
     \b
     Example:
@@ -141,12 +143,14 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
     config = app.config
     options = SyncOptions(dry_run=dry_run, pull=not no_pull, dataset=dataset, only=only,
                           geocode=geocode, accept_geocoded=accept_geocoded,
-                          max_edits=max_edits, titles=titles, prefixes=prefixes)
+                          max_edits=max_edits, titles=titles, prefixes=prefixes,
+                          lists=not only)
     progress = progress_for(quiet=app.verbosity < 0 or dry_run)
     report = reporter(app, colour=sys.stdout.isatty())
-    with Store(store_path or config.state_path) as store:
+    with locked_store(app, "sync", store_path) as store:
         try:
-            result = sync(_gateway(app), store, config, options, out=report, progress=progress)
+            result = sync(connect(config.require_wiki()), store, config, options, out=report,
+                          progress=progress)
         finally:
             getattr(progress, "close", lambda: None)()
     for line in summary(result):
@@ -154,14 +158,6 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
     if result.exit_code:
         raise click.exceptions.Exit(result.exit_code)
 
-
-def _gateway(app: AppContext) -> Gateway:
-    """A gateway to the configured wiki, logged in when a username is configured."""
-    wiki = app.config.require_wiki()
-    gateway = Gateway(wiki)
-    if wiki.username:
-        gateway.login()
-    return gateway
 
 
 # --- history ------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from markupsafe import Markup
 
 from wikisync.errors import UsageError
 from wikisync.export.geo import UNKNOWN_HEX, UNKNOWN_LABEL, MapData, MapSettings, Pin
+from wikisync.resources import templates_dir
 
 TEMPLATE = "carte.html.j2"
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+SHIPPED_TEMPLATES = templates_dir()
 LEAFLET_VERSION = "1.9.4"
 LEAFLET_CDN = f"https://unpkg.com/leaflet@{LEAFLET_VERSION}/dist/"
 LEAFLET_SRI = {

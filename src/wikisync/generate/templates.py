@@ -21,6 +21,7 @@ import jinja2
 from wikisync.errors import EXIT_USAGE, WikisyncError
 from wikisync.generate.mappage import escape_text
 from wikisync.parse import escape_value
+from wikisync.resources import templates_dir
 
 _BAD_TEMPLATE_NAME = re.compile(r"[{}\[\]|<>#\n]")
 
@@ -33,10 +34,7 @@ class TemplateError(WikisyncError):
 
 def shipped_templates_dir() -> Path:
     """The folder of the templates shipped with wikisync (package data or source checkout)."""
-    package = Path(__file__).resolve().parents[1] / "templates"
-    if (package / "liste-poles.wiki.j2").is_file():
-        return package
-    return Path(__file__).resolve().parents[3] / "templates"
+    return templates_dir()
 
 
 def search_path(templates_dir: str | Path | None = None) -> list[str]:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wikisync.api import Gateway
+from wikisync.api import Gateway, connect
 from wikisync.audit.publish import publish_report
 from wikisync.config import Config, WikiConfig
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, WikisyncError
@@ -127,14 +127,6 @@ class CycleResult:
 
 
 GatewayFactory = Callable[[WikiConfig], Gateway]
-
-
-def connect(wiki: WikiConfig, sleep: Callable[[float], None] = time.sleep) -> Gateway:
-    """A gateway to the wiki, logged in when a username is configured."""
-    gateway = Gateway(wiki, sleep=sleep)
-    if wiki.username:
-        gateway.login()
-    return gateway
 
 
 class Cycle:

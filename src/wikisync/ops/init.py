@@ -15,7 +15,7 @@ from pathlib import Path
 from wikisync.api import Gateway, SiteInfo
 from wikisync.config import WikiConfig
 from wikisync.errors import UsageError
-from wikisync.ops.resources import example_config
+from wikisync.resources import example_config
 
 PASSWORD_HELP = (
     "Password: create a BotPassword on the wiki (Special:BotPasswords) and give it to "

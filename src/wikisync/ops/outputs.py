@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wikisync.audit import Difference, audit, counts
+from wikisync.audit import Difference, audit_store, counts
 from wikisync.audit.render import RENDERERS, ReportContext
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
@@ -54,7 +54,15 @@ def write_exports(store: Store, config: Config, *, dry_run: bool = False) -> lis
     """Write every ``[export]`` file from the stored records (a dry run writes none)."""
     if not config.exports:
         return []
-    configure_map_formats(config, warn=log.warning)
+    said: set[str] = set()
+
+    def warn_once(message: str) -> None:
+        """The same hubs are left off every map file: say it once."""
+        if message not in said:
+            said.add(message)
+            log.warning(message)
+
+    configure_map_formats(config, warn=warn_once)
     results = []
     for key, path in config.exports.items():
         name = EXPORT_FORMATS.get(key)
@@ -72,9 +80,7 @@ def audit_differences(store: Store, config: Config) -> list[Difference]:
     """The audit of everything the store holds against ``[dataset] path`` (if set)."""
     path = config.dataset.path
     dataset = load_dataset(path, config.schema) if path else None
-    titles = sorted({state.title for state in store.page_states().values()})
-    pages = {title: store.page_problems(title) for title in titles}
-    return audit(store.records(), dataset, None, config, pages=pages)
+    return audit_store(store, dataset, None, config)
 
 
 def report_format(path: str, fmt: str | None = None) -> str:

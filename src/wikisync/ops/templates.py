@@ -21,7 +21,7 @@ from typing import Any
 from wikisync.api import Gateway
 from wikisync.config import Config
 from wikisync.errors import UsageError
-from wikisync.ops.resources import MANIFEST
+from wikisync.resources import MANIFEST
 from wikisync.store import Store
 from wikisync.sync.writer import PageWriter, Report, WriteOutcome
 

@@ -46,6 +46,7 @@ class SyncOptions:
     max_edits: int | None = None
     titles: tuple[str, ...] = ()  # scope: these pages only...
     prefixes: tuple[str, ...] = ()  # ...and/or pages whose title starts so
+    lists: bool = False  # also refill the generated lists ({{Liste pôles ESS}} blocks)
 
     def in_scope(self, title: str) -> bool:
         """Whether the run may look at (and write) this page."""
@@ -68,6 +69,7 @@ class SyncResult:
     requests: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     stopped: str | None = None
+    lists_exit: int = EXIT_OK  # the generated lists step's own verdict (bad opener params…)
 
     def count(self, status: str) -> int:
         """How many pages ended with this status."""
@@ -83,7 +85,8 @@ class SyncResult:
         """0 all done, 1 partial (see the module doc)."""
         refused = [n for n in self.plan.refused if n.kind != "nobots"]
         errors = self.geocoding.errors if self.geocoding else []
-        return EXIT_DIFFERENCES if self.undone or refused or errors else EXIT_OK
+        partial = self.undone or refused or errors or self.lists_exit
+        return EXIT_DIFFERENCES if partial else EXIT_OK
 
     def counts(self) -> dict[str, Any]:
         """The run log's counts."""
@@ -180,7 +183,18 @@ class SyncRun:
         self.progress(PullEvent("read", 0, total, message="syncing pages"))
         result.outcomes = apply_plan(result.plan, writer, ctx, editor, self._step)
         self.progress(PullEvent("done", total, total))
+        if self.options.lists and not writer.stopped:
+            self._lists(writer)
         result.stopped = writer.stopped
+
+    def _lists(self, writer: PageWriter) -> None:
+        """Refill the generated lists that need it, with the same writer (budget, journal)."""
+        # Imported here: generate builds on sync.writer, so a module-level import would loop.
+        from wikisync.generate.run import generate_blocks
+
+        lists = generate_blocks(writer, self.store, self.config, in_scope=self.options.in_scope)
+        self.result.outcomes += lists.outcomes
+        self.result.lists_exit = lists.exit_code
 
     def _step(self, done: int, total: int, outcome: WriteOutcome) -> None:
         """Progress after each page."""

@@ -1,4 +1,4 @@
-"""Files shipped with wikisync that operations need: the example config, the wiki templates.
+"""Files shipped with wikisync: the example config, the Jinja2 templates, the wiki templates.
 
 Each is looked up as package data first (``wikisync/config.example.toml``,
 ``wikisync/templates/wiki/``, for an installed wheel), then in the source checkout the
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from wikisync.errors import UsageError
 
-PACKAGE = Path(__file__).resolve().parents[1]  # src/wikisync (or site-packages/wikisync)
+PACKAGE = Path(__file__).resolve().parent  # src/wikisync (or site-packages/wikisync)
 CHECKOUT = PACKAGE.parents[1]  # the repository, for a source checkout
 EXAMPLE_CONFIG = "config.example.toml"
 WIKI_TEMPLATES = Path("templates") / "wiki"
@@ -30,6 +30,11 @@ def _first(candidates: list[Path], what: str) -> Path:
 def example_config() -> Path:
     """The commented example configuration shipped with wikisync."""
     return _first([PACKAGE / EXAMPLE_CONFIG, CHECKOUT / EXAMPLE_CONFIG], EXAMPLE_CONFIG)
+
+
+def templates_dir() -> Path:
+    """The folder of the shipped Jinja2 templates (``templates/`` of the repository)."""
+    return _first([PACKAGE / "templates", CHECKOUT / "templates"], "templates/")
 
 
 def wiki_templates_dir() -> Path:
