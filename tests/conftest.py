@@ -25,11 +25,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def devwiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevWiki]:
     """A fresh French MediaWiki 1.39 on 127.0.0.1 for the whole session (stopped at the end)."""
-    wiki = DevWiki.start(tmp_path_factory.mktemp("devwiki"))
-    try:
-        yield wiki
-    finally:
-        wiki.stop()
+    yield from wikitools.own_wiki(tmp_path_factory, "devwiki")
 
 
 @pytest.fixture

@@ -13,17 +13,13 @@ import pytest
 from ops_helpers import Cli
 
 from wikisync.devwiki import DevWiki, MiniClient
-from wikitools import editor_client
+from wikitools import editor_client, own_wiki
 
 
 @pytest.fixture(scope="package")
 def ops_wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevWiki]:
     """A fresh local MediaWiki for the operations tests only (about 1.5 s to start)."""
-    wiki = DevWiki.start(tmp_path_factory.mktemp("ops-wiki"))
-    try:
-        yield wiki
-    finally:
-        wiki.stop()
+    yield from own_wiki(tmp_path_factory, "ops-wiki")
 
 
 @pytest.fixture

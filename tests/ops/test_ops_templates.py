@@ -13,7 +13,7 @@ from wikisync.devwiki import DevWiki
 from wikisync.ops.templates import load_templates
 from wikisync.resources import wiki_templates_dir
 from wikisync.store import Store
-from wikitools import editor_client
+from wikitools import editor_client, own_wiki
 
 pytestmark = pytest.mark.wiki
 
@@ -26,11 +26,7 @@ EDITOR_COORD = "<!-- the wiki's own Coord -->{{{1}}}, {{{2}}}"
 @pytest.fixture(scope="module")
 def fresh_wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevWiki]:
     """A wiki of its own, without any of the templates (the shared one may have them)."""
-    wiki = DevWiki.start(tmp_path_factory.mktemp("templates-wiki"))
-    try:
-        yield wiki
-    finally:
-        wiki.stop()
+    yield from own_wiki(tmp_path_factory, "templates-wiki")
 
 
 def contents(client: Any, titles: list[str]) -> dict[str, dict[str, Any] | None]:

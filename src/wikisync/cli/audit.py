@@ -21,7 +21,7 @@ from wikisync.audit.render import (
     render_wikitext,
     summary_line,
 )
-from wikisync.cli.main import AppContext, cli, locked_store, pass_app
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
@@ -85,8 +85,7 @@ def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: st
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of standard output.")
 @click.option("--pull", "do_pull", is_flag=True, help="Pull from the wiki first.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False),
-              help="State file (default: [state] path of the config).")
+@store_option
 @click.option("--threshold", type=click.FloatRange(min=0), default=DEFAULT_THRESHOLD_M,
               show_default=True, metavar="METRES",
               help="Points farther apart than this are a coordinates difference.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.cli.main import AppContext, cli, pass_app, store_option
 from wikisync.errors import UsageError
 from wikisync.export import EXPORTERS
 from wikisync.export.mapformats import MAP_FORMATS, configure_map_formats  # registers them
@@ -22,8 +22,7 @@ from wikisync.store import Store
 @click.option("--source", type=click.Choice(["fiche", "row", "region"]),
               help="Only records from fiches, region-page rows or region headers.")
 @click.option("--problems-only", is_flag=True, help="Only records that have problems.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False),
-              help="State file (default: [state] path of the config).")
+@store_option
 @click.option("--embed-assets", type=click.Path(file_okay=False, exists=True),
               help="html: inline this local Leaflet 1.9.4 dist/ folder (works offline).")
 @click.option("--tiles", help="html, umap: tile URL template ('' for no tiles).")

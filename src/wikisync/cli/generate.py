@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 
 from wikisync.api import Gateway, connect
-from wikisync.cli.main import AppContext, cli, locked_store, pass_app
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.sync import outcome_line, reporter
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
@@ -94,8 +94,7 @@ def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
 @click.option("--dry-run", is_flag=True, help="Show each page's diff; write nothing.")
 @click.option("--no-pull", is_flag=True, help="Use the store as it is (no pull first).")
 @click.option("--max-edits", type=click.IntRange(min=0), help="Make at most N edits.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False),
-              help="State file (default: [state] path of the config).")
+@store_option
 @pass_app
 def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | None,
                      no_blocks: bool, region_blocks: bool | None, prefixes: tuple[str, ...],
@@ -159,8 +158,7 @@ def _title_pattern(config: Config, flag: str | None) -> str:
 @click.option("--dry-run", is_flag=True, help="Show each new page; write nothing.")
 @click.option("--no-pull", is_flag=True, help="Use the store as it is (no pull first).")
 @click.option("--max-edits", type=click.IntRange(min=0), help="Create at most N pages.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False),
-              help="State file (default: [state] path of the config).")
+@store_option
 @pass_app
 def create_command(app: AppContext, dataset_path: str | None, only: tuple[str, ...],
                    title_pattern: str | None, include_rows: bool, dry_run: bool,

@@ -104,6 +104,20 @@ def cli(ctx: click.Context, config_flag: str | None, verbose: bool, quiet: bool,
     ctx.obj = AppContext(config_flag=config_flag, verbosity=verbosity, debug=debug)
 
 
+store_option = click.option(
+    "--store", "store_path", type=click.Path(dir_okay=False),
+    help="State file (default: [state] path of the config).")
+"""Every command that reads or writes the state store takes ``--store FILE``."""
+
+
+def scope_options(func: F) -> F:
+    """``--page TITLE`` and ``--prefix TEXT``: limit a writing command to some pages."""
+    func = click.option("--prefix", "prefixes", multiple=True,
+                        help="Only pages whose title starts with this (repeatable).")(func)
+    return click.option("--page", "titles", multiple=True,
+                        help="Only this page (repeatable).")(func)
+
+
 def pass_app(func: F) -> F:
     """Decorator giving a command the AppContext as its first argument."""
 

@@ -18,7 +18,16 @@ import click
 
 from wikisync.api import Gateway, connect
 from wikisync.cli.check import describe
-from wikisync.cli.main import AppContext, cli, command_lock, pass_app, say_err, waiting
+from wikisync.cli.main import (
+    AppContext,
+    cli,
+    command_lock,
+    pass_app,
+    say_err,
+    scope_options,
+    store_option,
+    waiting,
+)
 from wikisync.cli.sync import reporter
 from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, ConfigError, WikisyncError
@@ -34,7 +43,6 @@ from wikisync.sync.writer import Report, WriteOutcome
 
 log = logging.getLogger("wikisync.ops")
 
-STORE_HELP = "State file (default: [state] path of the config)."
 
 
 # --- the lock ---------------------------------------------------------------------------------
@@ -92,10 +100,8 @@ def _print_failure(exc: WikisyncError, as_json: bool, status: str = "failed") ->
 @click.option("--audit-report", type=click.Path(dir_okay=False),
               help="Write the audit report there (.html, .json, .csv, .wiki, else text).")
 @click.option("--publish", metavar="TITLE", help="Publish the audit report on this page.")
-@click.option("--page", "titles", multiple=True, help="Only this page (repeatable).")
-@click.option("--prefix", "prefixes", multiple=True,
-              help="Only pages whose title starts with this (repeatable).")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False), help=STORE_HELP)
+@scope_options
+@store_option
 @pass_app
 def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int | None,
                 as_json: bool, wait: bool, do_audit: bool, audit_report: str | None,
@@ -148,7 +154,7 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
 @cli.command("status")
 @click.option("--offline", is_flag=True, help="Only the store: do not contact the wiki.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False), help=STORE_HELP)
+@store_option
 @pass_app
 def status_command(app: AppContext, offline: bool, as_json: bool,
                    store_path: str | None) -> None:
@@ -280,7 +286,7 @@ def templates_group() -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be created; write nothing.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True),
               help="Folder with manifest.json and the .wiki files (default: shipped).")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False), help=STORE_HELP)
+@store_option
 @pass_app
 def templates_install(app: AppContext, force: bool, dry_run: bool, directory: str | None,
                       store_path: str | None) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import click
 
 from wikisync.api import connect
-from wikisync.cli.main import AppContext, cli, locked_store, pass_app
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.sync import PullEvent, PullResult, load_dump_file, pull
 from wikisync.ui import progress_for
 
@@ -64,8 +64,7 @@ def _with_kill_hook(progress: Callable[[PullEvent], None]) -> Callable[[PullEven
 @click.option("--full", is_flag=True, help="Read every page again and report what drifted.")
 @click.option("--dump", "dump", type=click.Path(dir_okay=False, exists=True),
               help="Load pages from a MediaWiki XML export (.xml, .xml.bz2, .xml.gz).")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False),
-              help="State file (default: [state] path of the config).")
+@store_option
 @pass_app
 def pull_command(app: AppContext, full: bool, dump: str | None, store_path: str | None) -> None:
     """Update the local store from the wiki: incremental, or everything with --full.

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import click
 
 from wikisync.api import connect
-from wikisync.cli.main import AppContext, cli, locked_store, pass_app
+from wikisync.cli.main import AppContext, cli, locked_store, pass_app, scope_options, store_option
 from wikisync.store import JournalEntry, RunInfo, Store
 from wikisync.sync.planner import Note
 from wikisync.sync.rules import RULE_NAMES
@@ -117,11 +117,8 @@ def _geocoding(result: SyncResult) -> list[str]:
               help="Turn the geocoding rule on or off for this run.")
 @click.option("--accept-geocoded", is_flag=True, help="Write the geocoded coordinates.")
 @click.option("--max-edits", type=click.IntRange(min=0), help="Make at most N edits.")
-@click.option("--page", "titles", multiple=True, help="Only this page (repeatable).")
-@click.option("--prefix", "prefixes", multiple=True,
-              help="Only pages whose title starts with this (repeatable).")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False),
-              help="State file (default: [state] path of the config).")
+@scope_options
+@store_option
 @pass_app
 def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | None,
                  only: tuple[str, ...], geocode: bool | None, accept_geocoded: bool,
@@ -185,8 +182,7 @@ def run_line(run: RunInfo, edits: int) -> str:
 @click.option("--diff", "show_diff", is_flag=True, help="Show each edit's diff.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the latest runs to list.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False),
-              help="State file (default: [state] path of the config).")
+@store_option
 @pass_app
 def history_command(app: AppContext, run_id: int | None, title: str | None, show_diff: bool,
                     limit: int, store_path: str | None) -> None:
