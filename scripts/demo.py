@@ -17,8 +17,7 @@ from pathlib import Path
 from wikisync.devwiki import DevWiki
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / ".devwiki" / "demo"
-WIKI_DIR = WORK / "wiki"
+DEFAULT_DIR = ROOT / ".devwiki" / "demo"
 SAMPLES = ROOT / "examples" / "samples"
 
 CONFIG = """# Written by scripts/demo for the local demo wiki.
@@ -56,58 +55,58 @@ def sample_pages() -> dict[str, str]:
             for name, title in manifest.items()}
 
 
-def wikisync(*args: str) -> int:
+def wikisync(work: Path, *args: str) -> int:
     """Run one wikisync command in the demo folder, echoing it."""
     print(f"\n$ wikisync {' '.join(args)}", flush=True)
     exe = Path(sys.executable).parent / "wikisync"
-    return subprocess.run([str(exe), *args], cwd=WORK, check=False).returncode
+    return subprocess.run([str(exe), *args], cwd=work, check=False).returncode
 
 
-def configure(wiki: DevWiki) -> None:
+def configure(wiki: DevWiki, work: Path) -> None:
     """Write the demo's wikisync.toml and its password file (mode 0600), and a fresh store."""
-    password_file = WORK / "wikisync.password"
+    password_file = work / "wikisync.password"
     password_file.write_text(wiki.bot_password + "\n", encoding="utf-8")
     os.chmod(password_file, 0o600)
-    (WORK / "wikisync.toml").write_text(
+    (work / "wikisync.toml").write_text(
         CONFIG.format(api=wiki.api_url, username=wiki.bot_username,
                       dataset=SAMPLES / "dataset.csv"),
         encoding="utf-8",
     )
-    for old in WORK.glob("wikisync.sqlite*"):
+    for old in work.glob("wikisync.sqlite*"):
         old.unlink()
 
 
-def start() -> int:
+def start(work: Path) -> int:
     """Start a fresh wiki, install the templates, load the sample, run one wikisync cycle."""
-    WORK.mkdir(parents=True, exist_ok=True)
-    old = DevWiki.attach(WIKI_DIR)
+    work.mkdir(parents=True, exist_ok=True)
+    old = DevWiki.attach(work / "wiki")
     if old is not None:
         old.stop()
-    shutil.rmtree(WIKI_DIR, ignore_errors=True)
-    wiki = DevWiki.start(WIKI_DIR, detach=True)
+    shutil.rmtree(work / "wiki", ignore_errors=True)
+    wiki = DevWiki.start(work / "wiki", detach=True)
     print(f"wiki: {wiki.base_url}/index.php (MediaWiki 1.39, French, SQLite)")
-    configure(wiki)
-    codes = [wikisync("check"), wikisync("templates", "install")]
+    configure(wiki, work)
+    codes = [wikisync(work, "check"), wikisync(work, "templates", "install")]
     pages = sample_pages()
     wiki.import_pages(pages, recent_changes=True)
     wiki.run_jobs()
     print(f"\nloaded the sample of the study: {len(pages)} pages")
-    codes.append(wikisync("run", "--audit-report", "audit.html"))
-    codes.append(wikisync("status", "--offline"))
+    codes.append(wikisync(work, "run", "--audit-report", "audit.html"))
+    codes.append(wikisync(work, "status", "--offline"))
     # 0 ok; 1 is expected: the sample has pages the bot must refuse and audit differences
     failed = [code for code in codes if code not in (0, 1)]
     print(f"""
 The wiki keeps running: {wiki.base_url}/index.php  (try "Pôles ESS en Bretagne")
-Map:    {WORK / 'carte.html'}  (and carte.geojson, carte.umap, carte.kml)
-Audit:  {WORK / 'audit.html'}
-Config: {WORK / 'wikisync.toml'}  (run wikisync there: cd {WORK} && wikisync history)
+Map:    {work / 'carte.html'}  (and carte.geojson, carte.umap, carte.kml)
+Audit:  {work / 'audit.html'}
+Config: {work / 'wikisync.toml'}  (run wikisync there: cd {work} && wikisync history)
 Stop it with: ./scripts/demo --stop""")
     return 1 if failed else 0
 
 
-def stop() -> int:
+def stop(work: Path) -> int:
     """Stop the demo wiki."""
-    wiki = DevWiki.attach(WIKI_DIR)
+    wiki = DevWiki.attach(work / "wiki")
     if wiki is None:
         print("demo wiki is not running")
         return 0
@@ -119,8 +118,11 @@ def stop() -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stop", action="store_true", help="stop the demo wiki")
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR,
+                        help=f"where the wiki, config, store and outputs go ({DEFAULT_DIR})")
     args = parser.parse_args()
-    return stop() if args.stop else start()
+    work = args.dir.resolve()
+    return stop(work) if args.stop else start(work)
 
 
 if __name__ == "__main__":
