@@ -9,14 +9,13 @@ importable, every sample page is also parsed and the problem pages checked.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import math
 import re
 from functools import cache
 from pathlib import Path
 
-import pytest
+from wikisync.parse.page import parse_page
 
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "samples"
 PAGES = SAMPLES / "pages"
@@ -419,20 +418,11 @@ def test_fiche_template_renders_every_parameter_of_the_contract() -> None:
             assert "{{{" + name + "|" in body or "{{{" + name + "}}}" in body, name
 
 
-# ------------------------------------------------ with the real parser, when it exists
-
-HAVE_PARSER = importlib.util.find_spec("wikisync") is not None and (
-    importlib.util.find_spec("wikisync.parse") is not None
-)
+# ------------------------------------------------ with the real parser
 
 
 def _parse_page():  # type: ignore[no-untyped-def]
-    if not HAVE_PARSER:
-        pytest.skip("wikisync.parse is not available")
-    try:
-        from wikisync.parse.page import parse_page
-    except ImportError as exc:  # pragma: no cover - parser not written yet
-        pytest.skip(f"wikisync.parse.page.parse_page not available: {exc}")
+    """wikisync's page reader, knowing the sample's template redirect."""
     aliases = {target: [name] for name, target in expected()["template_redirects"].items()}
     return lambda text, title: parse_page(text, title, aliases=aliases)
 
