@@ -37,6 +37,7 @@ def test_sync_fills_an_editor_placed_list_and_then_leaves_it(
 
     first = CliRunner().invoke(cli, ["-c", config, "sync", "--prefix", p], env=wiki_env)
     assert first.exit_code == 0, first.output
+    assert "rules: map_links; then the generated lists" in first.output
     text = editor_client.read(page)
     assert text.startswith(above + opener)
     assert text.endswith("{{Fin liste pôles ESS}}" + below)

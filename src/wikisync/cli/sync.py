@@ -72,7 +72,8 @@ def summary(result: SyncResult) -> list[str]:
     """The end-of-run summary."""
     kind = "sync (dry run)" if result.dry_run else "sync"
     lines = [f"{kind} [run {result.run_id}] finished in {result.seconds:.2f} s",
-             f"rules: {', '.join(result.rules) or 'none'}",
+             f"rules: {', '.join(result.rules) or 'none'}"
+             + ("; then the generated lists" if result.lists else ""),
              f"plan: {len(result.plan.pages)} pages, {result.plan.change_count} changes"]
     done = "would edit" if result.dry_run else "edited"
     count = result.count("dry-run" if result.dry_run else "edited")

@@ -69,6 +69,7 @@ class SyncResult:
     requests: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     stopped: str | None = None
+    lists: bool = False  # whether the generated lists step ran
     lists_exit: int = EXIT_OK  # the generated lists step's own verdict (bad opener params…)
 
     def count(self, status: str) -> int:
@@ -193,6 +194,7 @@ class SyncRun:
         from wikisync.generate.run import generate_blocks
 
         lists = generate_blocks(writer, self.store, self.config, in_scope=self.options.in_scope)
+        self.result.lists = True
         self.result.outcomes += lists.outcomes
         self.result.lists_exit = lists.exit_code
 
