@@ -98,7 +98,7 @@ class Fault:
         return cls("status", status=status, headers=headers, body=body, **target)
 
     @classmethod
-    def maxlag(cls, lag: float = 7, retry_after: int = 5, host: str = "10.64.32.17",
+    def maxlag(cls, lag: float = 7, retry_after: int = 5, host: str = "db-replica-1",
                **target: Any) -> Fault:
         """The API's maxlag error, as MediaWiki sends it (HTTP 200, Retry-After, X-Database-Lag)."""
         headers = {"Retry-After": str(retry_after), "X-Database-Lag": str(int(lag))}
