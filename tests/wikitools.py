@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,3 +68,14 @@ def wiki_env(wiki: DevWiki, state_dir: Path, api_url: str | None = None) -> dict
         "WIKISYNC_USER_AGENT": TEST_USER_AGENT,
         "WIKISYNC_STATE": str(state_dir / "wikisync.sqlite"),
     }
+
+
+def wikisync_process(env: dict[str, str], *args: str,
+                     kill_hook: tuple[str, int] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m wikisync ARGS`` in a subprocess; ``kill_hook`` = (variable, k) makes it
+    SIGKILL itself at step k (``WIKISYNC_TEST_KILL_AFTER_BATCH`` or ``..._EDIT``)."""
+    full = {**os.environ, **env}
+    if kill_hook:
+        full[kill_hook[0]] = str(kill_hook[1])
+    return subprocess.run([sys.executable, "-m", "wikisync", *args], env=full,
+                          capture_output=True, text=True, timeout=300)

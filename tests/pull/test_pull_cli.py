@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,15 +13,9 @@ from pull_helpers import fiche, run_pull, snapshot
 
 from wikisync.cli import cli
 from wikisync.store import Store
+from wikitools import wikisync_process
 
-
-def wikisync(env: dict[str, str], *args: str, kill_after: int = 0) -> subprocess.CompletedProcess:
-    """Run ``python -m wikisync`` in a subprocess (optionally SIGKILLed after batch k)."""
-    full_env = {**os.environ, **env}
-    if kill_after:
-        full_env["WIKISYNC_TEST_KILL_AFTER_BATCH"] = str(kill_after)
-    return subprocess.run([sys.executable, "-m", "wikisync", *args], env=full_env,
-                          capture_output=True, text=True, timeout=300)
+AFTER_BATCH = "WIKISYNC_TEST_KILL_AFTER_BATCH"  # the test-only hook: SIGKILL itself after step k
 
 
 def test_pull_command_prints_a_summary_and_export_reads_the_store(
@@ -70,11 +61,11 @@ def test_a_pull_killed_between_batches_resumes_to_the_same_store(
            "WIKISYNC_PASSWORD": devwiki.editor_password}  # 50 pages a batch
     path = tmp_path / "killed.sqlite"
 
-    killed = wikisync(env, "pull", "--store", str(path), kill_after=1)
+    killed = wikisync_process(env, "pull", "--store", str(path), kill_hook=(AFTER_BATCH, 1))
     assert killed.returncode == -signal.SIGKILL
     with Store(path) as store:
         assert 0 < store.page_count() <= 50 and store.checkpoint is None  # a partial first pull
-    resumed = wikisync(env, "pull", "--store", str(path))
+    resumed = wikisync_process(env, "pull", "--store", str(path))
     assert resumed.returncode == 0, resumed.stderr
     assert snapshot(path) == snapshot_of_full(devwiki, tmp_path / "ref1.sqlite")
 
@@ -83,13 +74,13 @@ def test_a_pull_killed_between_batches_resumes_to_the_same_store(
                          recent_changes=True)
     with Store(path) as store:
         checkpoint, before = store.checkpoint, revisions(store, names[:60])
-    killed = wikisync(env, "pull", "--store", str(path), kill_after=1)
+    killed = wikisync_process(env, "pull", "--store", str(path), kill_hook=(AFTER_BATCH, 1))
     assert killed.returncode == -signal.SIGKILL
     with Store(path) as store:
         assert store.checkpoint == checkpoint  # the checkpoint did not move
         updated = [t for t, rev in revisions(store, names[:60]).items() if rev != before[t]]
     assert 0 < len(updated) < 60  # one batch of the two stored
-    resumed = wikisync(env, "pull", "--store", str(path))
+    resumed = wikisync_process(env, "pull", "--store", str(path))
     assert resumed.returncode == 0 and "pull (incremental)" in resumed.stdout
     assert snapshot(path) == snapshot_of_full(devwiki, tmp_path / "ref2.sqlite")
 
@@ -120,6 +111,6 @@ def test_dump_then_incremental_pull_matches_a_full_pull(
     with Store(path) as store:
         assert [r.lat for r in store.records(title=title)] == [48.1]
     editor_client.edit(title, fiche(title, 2))  # after the dump
-    later = wikisync(wiki_env, "pull", "--store", str(path))
+    later = wikisync_process(wiki_env, "pull", "--store", str(path))
     assert later.returncode == 0 and "pull (incremental)" in later.stdout
     assert snapshot(path) == snapshot_of_full(devwiki, tmp_path / "ref.sqlite")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,9 @@ from sync_helpers import bot_revisions, latest_revids, revisions, seed_samples
 
 from wikisync.cli import cli
 from wikisync.store import Store
+from wikitools import wikisync_process
+
+AFTER_EDIT = "WIKISYNC_TEST_KILL_AFTER_EDIT"  # the test-only hook: SIGKILL itself after step k
 
 BRETAGNE = ["Pôles ESS en Bretagne", "Pôle ESS du Pays de Brest",
             "Pôle de coopération solidaire du Pays de Lorient", "Maison de l'ESS de Rennes",
@@ -28,14 +28,6 @@ def cli_env(wiki_env: dict[str, str], tmp_path: Path, name: str = "s") -> dict[s
     return {**wiki_env, "WIKISYNC_CONFIG": str(config),
             "WIKISYNC_STATE": str(tmp_path / f"{name}.sqlite")}
 
-
-def wikisync(env: dict[str, str], *args: str, kill_after: int = 0) -> subprocess.CompletedProcess:
-    """``python -m wikisync`` in a subprocess (SIGKILLed after edit k when asked)."""
-    full = {**os.environ, **env}
-    if kill_after:
-        full["WIKISYNC_TEST_KILL_AFTER_EDIT"] = str(kill_after)
-    return subprocess.run([sys.executable, "-m", "wikisync", *args], env=full,
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_dry_run_shows_diffs_and_writes_nothing(
@@ -100,13 +92,13 @@ def test_sync_killed_mid_run_then_rerun_ends_as_one_uninterrupted_run(
     killed = seed_samples(devwiki, killed_prefix, BRETAGNE)
     clean = seed_samples(devwiki, clean_prefix, BRETAGNE)
 
-    reference = wikisync(cli_env(wiki_env, tmp_path, "u"), "sync", "--prefix", clean_prefix)
+    reference = wikisync_process(cli_env(wiki_env, tmp_path, "u"), "sync", "--prefix", clean_prefix)
     assert reference.returncode == 0, reference.stderr
     env = cli_env(wiki_env, tmp_path, "k")
-    first = wikisync(env, "sync", "--prefix", killed_prefix, kill_after=2)
+    first = wikisync_process(env, "sync", "--prefix", killed_prefix, kill_hook=(AFTER_EDIT, 2))
     assert first.returncode == -signal.SIGKILL
     assert sum(bot_revisions(editor_client, t) for t in killed) == 2
-    second = wikisync(env, "sync", "--prefix", killed_prefix)
+    second = wikisync_process(env, "sync", "--prefix", killed_prefix)
     assert second.returncode == 0, second.stderr
     assert "edited: 4," in second.stdout
 

@@ -119,6 +119,7 @@ def test_conflict_human_text_survives_and_the_edit_is_replanned(
 
     [outcome] = result.outcomes
     assert outcome.status == "edited", outcome
+    assert result.conflicts == 1 and result.counts()["conflicts"] == 1
     [ours, theirs] = revisions(editor_client, title, 2)
     assert theirs["user"] == "Marie Dupont" and ours["parentid"] == theirs["revid"]
     assert "Texte corrigé par Marie." in ours["content"]
@@ -141,6 +142,7 @@ def test_conflict_twice_skips_and_never_overwrites(
     [outcome] = result.outcomes
     assert (outcome.status, outcome.reason) == ("skipped", "conflict")
     assert result.exit_code == 1
+    assert result.conflicts == 2
     assert all(r["user"] != "WikisyncBot" for r in revisions(editor_client, title))
 
 

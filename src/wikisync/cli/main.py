@@ -18,7 +18,7 @@ import click
 
 from wikisync import __version__
 from wikisync.config import Config, load_config
-from wikisync.errors import EXIT_OK, EXIT_USAGE, WikisyncError, redact
+from wikisync.errors import EXIT_OK, WikisyncError, redact
 from wikisync.logs import JsonFormatter, RedactingFilter
 from wikisync.ops.lock import LockBusy, LockInfo, RunLock, run_lock
 from wikisync.store import Store
@@ -128,11 +128,6 @@ def pass_app(func: F) -> F:
 
     return wrapper  # type: ignore[return-value]
 
-
-def usage_error(message: str) -> click.exceptions.Exit:
-    """Print a usage error line and return the Exit to raise (exit code 2)."""
-    click.echo(f"wikisync: error: {message}", err=True)
-    return click.exceptions.Exit(EXIT_USAGE)
 
 
 def json_logs() -> bool:

@@ -80,6 +80,8 @@ def summary(result: SyncResult) -> list[str]:
     lines.append(f"{done}: {count}, unchanged: {result.count('unchanged')}, "
                  f"skipped: {result.count('skipped')}, not tried: {result.count('stopped')}")
     lines += [f"  {outcome_line(o)}" for o in result.outcomes if o.failed][:MAX_LISTED]
+    if result.conflicts:
+        lines.append(f"edit conflicts: {result.conflicts} (re-planned on the human's text)")
     lines += _notes("refused (not edited)", result.plan.refused)
     lines += _notes("note", result.plan.notes)
     lines += _geocoding(result)

@@ -18,9 +18,9 @@ TEMPLATE_NS = 10
 
 
 class Caller(Protocol):
-    """The gateway's retried, counted, authenticated ``api.php`` call."""
+    """The gateway's retried, counted, authenticated ``api.php`` call (``Gateway.call``)."""
 
-    def call(self, params: Any, kind: str, post: bool = False) -> dict[str, Any]: ...
+    def call(self, params: Any, kind: str = "read", post: bool = False) -> dict[str, Any]: ...
 
 
 @dataclass

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from wikisync.api import PageRevision
 from wikisync.config import Config
 from wikisync.store import PageState, Store, StoredPage
 from wikisync.sync.changes import Change, plan_reads
-from wikisync.sync.discover import Caller, discover, template_titles
+from wikisync.sync.discover import discover, template_titles
 from wikisync.sync.parsing import Parsed, Parser, make_parser
 
 OVERLAP = timedelta(seconds=120)
@@ -43,23 +44,10 @@ class PullEvent:
 Progress = Callable[[PullEvent], None]
 
 
-class Page(Protocol):
-    """A page revision as the gateway returns it (``wikisync.api.PageRevision``)."""
-
-    title: str
-    pageid: int | None
-    ns: int
-    revid: int | None
-    timestamp: str | None
-    content: str | None
-    missing: bool
-
-
 class WikiReader(Protocol):
     """What pull needs from ``wikisync.api.Gateway``."""
 
-    @property
-    def session(self) -> Caller: ...
+    def call(self, params: Any, kind: str = "read", post: bool = False) -> dict[str, Any]: ...
     @property
     def requests(self) -> dict[str, int]: ...
     def site_info(self, refresh: bool = False) -> Any: ...
@@ -119,7 +107,7 @@ def format_time(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def stored_page(page: Page) -> StoredPage | None:
+def stored_page(page: PageRevision) -> StoredPage | None:
     """The store's form of a page revision, or None if the page is missing or unreadable."""
     if page.missing or page.content is None or page.pageid is None or page.revid is None:
         return None
@@ -233,7 +221,7 @@ def full_pull(reader: WikiReader, puller: Puller, now: str | None = None) -> Non
         now, _ = _wiki_now(reader)
     track = puller.store.checkpoint is not None
     puller.progress(PullEvent("discover", message="listing pages using the templates"))
-    found = discover(reader.session, template_titles(puller.config.schema))
+    found = discover(reader, template_titles(puller.config.schema))
     puller.set_redirects(found.redirects)
     puller.read_titles(reader, found.titles, track_drift=track)
     stale = [pid for pid in puller.before if pid not in puller.kept]
@@ -272,7 +260,7 @@ def incremental_pull(reader: WikiReader, puller: Puller, checkpoint: str) -> Non
 
 def _after_template_edits(reader: WikiReader, puller: Puller, titles: list[str]) -> list[str]:
     """A template page changed: refresh the redirects, read pages using a new one."""
-    found = discover(reader.session, template_titles(puller.config.schema))
+    found = discover(reader, template_titles(puller.config.schema))
     if found.redirects == puller.redirects:
         return titles
     puller.note("template redirects changed: reading the pages that use them")

@@ -69,6 +69,7 @@ class SyncResult:
     requests: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     stopped: str | None = None
+    conflicts: int = 0  # edit conflicts met (each re-planned on the human's text once)
     lists: bool = False  # whether the generated lists step ran
     lists_exit: int = EXIT_OK  # the generated lists step's own verdict (bad opener params…)
 
@@ -101,7 +102,8 @@ class SyncResult:
             "edited": self.count("edited"), "would_edit": self.count("dry-run"),
             "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
             "not_tried": self.count("stopped"), "reasons": reasons,
-            "refused": len(self.plan.refused), "requests": self.requests,
+            "refused": len(self.plan.refused), "conflicts": self.conflicts,
+            "requests": self.requests,
             "seconds": round(self.seconds, 3), "stopped": self.stopped,
         }
 
@@ -187,6 +189,7 @@ class SyncRun:
         if self.options.lists and not writer.stopped:
             self._lists(writer)
         result.stopped = writer.stopped
+        result.conflicts = writer.stats.conflicts
 
     def _lists(self, writer: PageWriter) -> None:
         """Refill the generated lists that need it, with the same writer (budget, journal)."""
