@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
     "--window-size=1280,900",
 ]
+# No network: every name fails to resolve and every other request goes to a closed local port.
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9"]
 ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"  # W3C WebDriver element reference key
 
 
@@ -194,8 +196,11 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 20
 
 
 @contextmanager
-def open_browser(profile_dir: Path) -> Iterator[Browser]:
-    """Start chromedriver and a headless Chromium (profile in ``profile_dir``); stop both after."""
+def open_browser(profile_dir: Path, offline: bool = False) -> Iterator[Browser]:
+    """Start chromedriver and a headless Chromium (profile in ``profile_dir``); stop both after.
+
+    ``offline`` cuts Chromium off the network (``OFFLINE_ARGS``): local files still open.
+    """
     binary = chromium_binary()
     if binary is None or not shutil.which("chromedriver"):
         pytest.skip("needs Debian packages chromium and chromium-driver")
@@ -206,7 +211,8 @@ def open_browser(profile_dir: Path) -> Iterator[Browser]:
     )
     try:
         _wait_ready(base, process)
-        args = [*CHROMIUM_ARGS, f"--user-data-dir={profile_dir}"]
+        args = [*CHROMIUM_ARGS, *(OFFLINE_ARGS if offline else []),
+                f"--user-data-dir={profile_dir}"]
         capabilities = {"browserName": "chrome",
                         "goog:chromeOptions": {"binary": binary, "args": args},
                         "goog:loggingPrefs": {"browser": "ALL"}}

@@ -1,4 +1,4 @@
-"""Files shipped with wikisync: the example config, the Jinja2 templates, the wiki templates.
+"""Files shipped with wikisync: example config, Jinja2 templates, wiki templates, map assets.
 
 Each is looked up as package data first (``wikisync/config.example.toml``,
 ``wikisync/templates/wiki/``, for an installed wheel), then in the source checkout the
@@ -42,3 +42,8 @@ def wiki_templates_dir() -> Path:
     found = _first([PACKAGE / WIKI_TEMPLATES / MANIFEST, CHECKOUT / WIKI_TEMPLATES / MANIFEST],
                    f"{WIKI_TEMPLATES / MANIFEST}")
     return found.parent
+
+
+def assets_dir() -> Path:
+    """The HTML map's offline assets (Leaflet, the outline of France): package data."""
+    return _first([PACKAGE / "assets" / "leaflet" / "leaflet.js"], "assets/leaflet/").parents[1]

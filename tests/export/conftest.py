@@ -1,10 +1,8 @@
-"""Fixtures of the map tests: sample hubs, settings, Leaflet from npm, headless Chromium."""
+"""Fixtures of the map tests: sample hubs, settings, a Leaflet folder, offline Chromium."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +11,9 @@ from map_samples import ARTICLE_BASE, REPO, sample_records
 
 from browser import Browser, have_browser, open_browser
 from wikisync.export.geo import MapData, MapSettings, map_data
+from wikisync.export.htmlmap import shipped_leaflet
 from wikisync.hubs import Hub, build_hubs
 from wikisync.model import Record
-
-LEAFLET = "leaflet@1.9.4"
 
 
 @pytest.fixture
@@ -42,25 +39,18 @@ def data(hubs: list[Hub], settings: MapSettings) -> MapData:
 
 @pytest.fixture(scope="session")
 def leaflet_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Leaflet 1.9.4's ``dist/`` from the npm registry (``npm pack``), never from a CDN."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm is needed to fetch leaflet@1.9.4 (Debian package npm)")
-    folder = tmp_path_factory.mktemp("leaflet")
-    subprocess.run([npm, "pack", LEAFLET, "--silent"], cwd=folder, check=True,
-                   capture_output=True, timeout=300)
-    tarball = next(folder.glob("leaflet-*.tgz"))
-    with tarfile.open(tarball) as archive:
-        archive.extractall(folder, filter="data")
-    return folder / "package" / "dist"
+    """A user's Leaflet 1.9.4 ``dist/`` folder: a copy of the one wikisync ships."""
+    folder = tmp_path_factory.mktemp("leaflet") / "package" / "dist"
+    shutil.copytree(shipped_leaflet(), folder)
+    return folder
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    """A headless Chromium; missing Chromium is a failure, not a skip."""
+    """A headless Chromium with no network; missing Chromium is a failure, not a skip."""
     if not have_browser():
         pytest.fail("the map tests need Debian packages chromium and chromium-driver")
-    with open_browser(tmp_path_factory.mktemp("chromium")) as opened:
+    with open_browser(tmp_path_factory.mktemp("chromium"), offline=True) as opened:
         yield opened
 
 

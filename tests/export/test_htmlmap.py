@@ -1,7 +1,7 @@
-"""The HTML map: one file, Leaflet from the CDN with SRI or inlined, and really usable.
+"""The HTML map: one self-contained file (Leaflet and the outline of France inlined).
 
-The browser tests open the file in headless Chromium with Leaflet inlined (from npm) and no
-tiles, so the page makes no request at all; they click pins and legend checkboxes.
+The browser tests open the file in headless Chromium cut off from the network: the map
+must show its pins over the Natural Earth outline, and say that the tiles did not load.
 """
 
 from __future__ import annotations
@@ -29,9 +29,17 @@ from map_samples import (
 from browser import Browser
 from wikisync.errors import UsageError
 from wikisync.export.geo import MapData, MapSettings, map_data
-from wikisync.export.htmlmap import LEAFLET_CDN, LEAFLET_SRI, render_html
+from wikisync.export.htmlmap import (
+    LEAFLET_CDN,
+    LEAFLET_SRI,
+    OUTLINE,
+    outline,
+    render_html,
+    shipped_leaflet,
+)
 from wikisync.hubs import build_hubs, page_url
 from wikisync.model import Record
+from wikisync.resources import assets_dir
 
 
 def sri(path: Path) -> str:
@@ -45,12 +53,62 @@ def embedded(settings: MapSettings, leaflet_dist: Path) -> MapSettings:
 # --- the file --------------------------------------------------------------------------
 
 
-def test_cdn_by_default_with_subresource_integrity(data: MapData, leaflet_dist: Path) -> None:
-    html = render_html(data, MapSettings())
+NETWORK_REFERENCE = re.compile(r"""<(script|link|img)[^>]*(src|href)=["']https?://""")
+
+
+def test_shipped_leaflet_is_npm_leaflet_1_9_4_with_its_licence() -> None:
     for name in ("leaflet.css", "leaflet.js"):
-        assert LEAFLET_SRI[name] == sri(leaflet_dist / name)  # the CDN serves npm's files
+        assert sri(shipped_leaflet() / name) == LEAFLET_SRI[name]  # the files unpkg serves
+    licence = (shipped_leaflet() / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("BSD 2-Clause License") and "Volodymyr Agafonkin" in licence
+    assert "Natural Earth" in (assets_dir() / "ATTRIBUTION.md").read_text(encoding="utf-8")
+
+
+def test_inline_by_default_one_file_without_network_reference(data: MapData) -> None:
+    html = render_html(data, MapSettings())
+    assert "unpkg.com" not in html
+    assert not NETWORK_REFERENCE.search(html)
+    assert "data:image/png;base64," in html  # Leaflet's CSS images became data: URIs
+    assert 'id="carte-contour"' in html
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html  # tiles, when they load
+
+
+def test_cdn_links_unpkg_with_subresource_integrity(data: MapData) -> None:
+    html = render_html(data, MapSettings(cdn=True))
+    for name in ("leaflet.css", "leaflet.js"):
         assert f'{LEAFLET_CDN}{name}" integrity="{LEAFLET_SRI[name]}" crossorigin=""' in html
-    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+    assert "L.map=" not in html.replace(" ", "")  # Leaflet itself is not inlined
+    assert 'id="carte-contour"' in html  # the outline is data: always in the file
+
+
+def test_cdn_and_embed_assets_together_is_a_usage_error(data: MapData,
+                                                        leaflet_dist: Path) -> None:
+    with pytest.raises(UsageError, match="--cdn"):
+        render_html(data, MapSettings(cdn=True, embed_assets=leaflet_dist))
+
+
+def _bounds(feature: dict[str, object]) -> tuple[float, float, float, float]:
+    points = [pt for polygon in feature["geometry"]["coordinates"]  # type: ignore[index]
+              for ring in polygon for pt in ring]
+    lons, lats = [pt[0] for pt in points], [pt[1] for pt in points]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def test_outline_is_small_geojson_of_france_and_its_overseas_departments() -> None:
+    assert (assets_dir() / OUTLINE).stat().st_size < 200_000
+    collection = outline()
+    assert collection["type"] == "FeatureCollection"
+    france = [f for f in collection["features"] if f["properties"]["role"] == "france"]
+    assert len(france) == 1
+    west, south, east, north = _bounds(france[0])
+    assert west < -54 and east > 55  # French Guiana and Réunion
+    assert south < -20 and north > 51  # Réunion and Dunkerque
+    neighbours = {f["properties"]["nom"] for f in collection["features"]} - {"France"}
+    assert {"Spain", "Belgium", "Germany", "Italy", "Switzerland"} <= neighbours
+    for feature in collection["features"]:
+        if feature["properties"]["role"] == "voisin":
+            w, s, e, n = _bounds(feature)
+            assert w >= -12 and s >= 35 and e <= 19 and n <= 59  # clipped to the west
 
 
 def test_embedded_assets_make_no_reference_to_the_network(data: MapData,
@@ -58,7 +116,7 @@ def test_embedded_assets_make_no_reference_to_the_network(data: MapData,
                                                           leaflet_dist: Path) -> None:
     html = render_html(data, embedded(settings, leaflet_dist))
     assert "unpkg.com" not in html
-    assert not re.search(r"""<(script|link|img)[^>]*(src|href)=["']https?://""", html)
+    assert not NETWORK_REFERENCE.search(html)
     assert "url(images/" not in html  # Leaflet's CSS images became data: URIs
     assert "data:image/png;base64," in html
 
@@ -89,10 +147,11 @@ def test_tiles_are_configurable(data: MapData) -> None:
 
 
 @pytest.fixture(scope="module")
-def map_file(tmp_path_factory: pytest.TempPathFactory, leaflet_dist: Path) -> Path:
+def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample map as shipped (Leaflet inlined), without tiles: it makes no request."""
     from map_samples import sample_records
 
-    settings = MapSettings(article_base=ARTICLE_BASE, tiles="", embed_assets=leaflet_dist)
+    settings = MapSettings(article_base=ARTICLE_BASE, tiles="")
     path = tmp_path_factory.mktemp("carte") / "carte.html"
     path.write_text(render_html(map_data(build_hubs(sample_records()), settings), settings),
                     encoding="utf-8")
@@ -193,11 +252,69 @@ def test_the_page_made_no_request_and_no_error(page: Browser) -> None:
     assert page.console_errors() == []
 
 
-def test_names_are_text_not_markup(browser: Browser, tmp_path: Path,
-                                   leaflet_dist: Path) -> None:
+def test_no_tiles_no_offline_note_but_the_outline(page: Browser) -> None:
+    assert page.find_all("path.contour-france")
+    assert page.find_all(".hors-ligne") == []
+
+
+def test_a_user_leaflet_folder_works_the_same(browser: Browser, tmp_path: Path, data: MapData,
+                                              settings: MapSettings,
+                                              leaflet_dist: Path) -> None:
+    path = tmp_path / "carte.html"
+    path.write_text(render_html(data, embedded(settings, leaflet_dist)), encoding="utf-8")
+    browser.open(path)
+    browser.wait_for("document.querySelectorAll('path.pin').length > 0")
+    assert visible_pins(browser) == EXPECTED_PINS
+
+
+OFFLINE_NOTE_SHOWN = "document.querySelector('.hors-ligne')"
+
+
+@pytest.fixture
+def offline_page(browser: Browser, tmp_path: Path, data: MapData) -> Browser:
+    """The map as ``wikisync export --format html`` writes it (OSM tiles), opened offline."""
+    settings = MapSettings(article_base=ARTICLE_BASE)
+    path = tmp_path / "carte.html"
+    path.write_text(render_html(data, settings), encoding="utf-8")
+    browser.console_errors()  # forget earlier pages' entries
+    browser.open(path)
+    browser.wait_for("document.querySelectorAll('path.pin').length > 0")
+    browser.wait_for(OFFLINE_NOTE_SHOWN, timeout=15)
+    return browser
+
+
+def test_offline_the_pins_show_over_the_outline_with_a_note(offline_page: Browser) -> None:
+    assert visible_pins(offline_page) == EXPECTED_PINS
+    france = offline_page.find_all("path.contour-france")
+    assert len(france) == 1 and france[0].displayed
+    assert len(france[0].attribute("d") or "") > 1000  # a real outline, not a dot
+    assert len(offline_page.find_all("path.contour-voisin")) > 5
+    note = offline_page.find(".hors-ligne")
+    assert note.displayed
+    assert note.text.startswith("Le fond de carte en ligne n’a pas pu être chargé")
+    assert "Natural Earth" in offline_page.find(".leaflet-control-attribution").text
+
+
+def test_offline_the_outline_is_under_the_tiles_and_the_pins(offline_page: Browser) -> None:
+    z = offline_page.run(
+        "const z = s => Number(getComputedStyle(document.querySelector(s)).zIndex);"
+        "return [z('.leaflet-contour-pane'), z('.leaflet-tile-pane'),"
+        " z('.leaflet-overlay-pane')];")
+    assert z[0] < z[1] < z[2]
+    tiles = offline_page.run("return document.querySelectorAll('.leaflet-tile').length;")
+    assert tiles > 0  # the tiles were asked for: they show on top when the network allows
+
+
+def test_offline_only_the_tiles_failed(offline_page: Browser) -> None:
+    errors = offline_page.console_errors()
+    assert errors, "the tiles should have failed to load"
+    assert [e for e in errors if "tile.openstreetmap.org" not in e] == []
+
+
+def test_names_are_text_not_markup(browser: Browser, tmp_path: Path) -> None:
     record = Record(title='<img src=x onerror="window.pwned=1">', source="fiche",
                     type="informel", lat=45.0, lon=5.0, commune="<b>Lyon</b>")
-    settings = MapSettings(article_base=ARTICLE_BASE, tiles="", embed_assets=leaflet_dist)
+    settings = MapSettings(article_base=ARTICLE_BASE, tiles="")
     path = tmp_path / "xss.html"
     path.write_text(render_html(map_data(build_hubs([record]), settings), settings), "utf-8")
     browser.open(path)
@@ -217,15 +334,16 @@ def test_screenshot(page: Browser, artifacts: Path) -> None:
     close_popup(page)
 
 
-def test_sample_wiki_map_in_the_browser(browser: Browser, tmp_path: Path, leaflet_dist: Path,
+def test_sample_wiki_map_in_the_browser(browser: Browser, tmp_path: Path,
                                         artifacts: Path) -> None:
-    """The map of ``examples/samples``: every pin shows; its picture is ``docs/carte.png``."""
-    settings = MapSettings(article_base=ARTICLE_BASE, tiles="", embed_assets=leaflet_dist)
+    """The map of ``examples/samples``, offline: its picture is ``docs/carte.png``."""
+    settings = MapSettings(article_base=ARTICLE_BASE)
     data = map_data(build_hubs(sample_wiki_records()), settings)
     path = tmp_path / "carte.html"
     path.write_text(render_html(data, settings), encoding="utf-8")
     browser.open(path)
     browser.wait_for("document.querySelectorAll('path.pin').length > 0")
+    browser.wait_for(OFFLINE_NOTE_SHOWN, timeout=15)
     assert visible_pins(browser) == len(data.pins)
     counts = {e.attribute("data-type"): int(e.find_all(".nombre")[0].text)
               for e in browser.find_all(".legende label")}

@@ -90,12 +90,26 @@ def test_html_with_embedded_leaflet(config: Path, store: Path, tmp_path: Path,
     assert len(json.loads(payload)["pins"]) == EXPECTED_PINS
 
 
-def test_html_from_the_cdn_by_default(config: Path, store: Path, tmp_path: Path) -> None:
+def test_html_is_self_contained_by_default(config: Path, store: Path, tmp_path: Path) -> None:
     out = tmp_path / "carte.html"
     export(config, store, "-f", "html", "-o", str(out))
     html = out.read_text(encoding="utf-8")
-    assert "https://unpkg.com/leaflet@1.9.4/dist/leaflet.js" in html
+    assert "unpkg.com" not in html and 'id="carte-contour"' in html
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+
+
+def test_html_with_cdn_links_leaflet(config: Path, store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "carte.html"
+    export(config, store, "-f", "html", "--cdn", "-o", str(out))
+    assert "https://unpkg.com/leaflet@1.9.4/dist/leaflet.js" in out.read_text(encoding="utf-8")
+
+
+def test_cdn_with_embed_assets_is_a_usage_error(config: Path, store: Path,
+                                                leaflet_dist: Path) -> None:
+    result = CliRunner().invoke(cli, ["-c", str(config), "export", "--store", str(store),
+                                      "-f", "html", "--cdn", "--embed-assets", str(leaflet_dist)])
+    assert result.exit_code == 2
+    assert "--cdn and --embed-assets cannot be used together" in result.stderr
 
 
 def test_embed_assets_folder_without_leaflet(config: Path, store: Path, tmp_path: Path) -> None:
@@ -107,5 +121,6 @@ def test_embed_assets_folder_without_leaflet(config: Path, store: Path, tmp_path
 
 def test_help_lists_the_map_formats() -> None:
     result = CliRunner().invoke(cli, ["export", "--help"])
-    for name in ("geojson", "kml", "map-csv", "umap", "html", "--embed-assets", "--tiles"):
+    for name in ("geojson", "kml", "map-csv", "umap", "html", "--embed-assets", "--tiles",
+                 "--cdn"):
         assert name in result.output

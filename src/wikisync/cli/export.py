@@ -24,12 +24,14 @@ from wikisync.store import Store
 @click.option("--problems-only", is_flag=True, help="Only records that have problems.")
 @store_option
 @click.option("--embed-assets", type=click.Path(file_okay=False, exists=True),
-              help="html: inline this local Leaflet 1.9.4 dist/ folder (works offline).")
+              help="html: inline this Leaflet 1.9.4 dist/ folder instead of the shipped one.")
+@click.option("--cdn", is_flag=True,
+              help="html: link Leaflet on unpkg instead of inlining it (needs the network).")
 @click.option("--tiles", help="html, umap: tile URL template ('' for no tiles).")
 @pass_app
 def export_command(app: AppContext, fmt: str, output: str | None, source: str | None,
                    problems_only: bool, store_path: str | None, embed_assets: str | None,
-                   tiles: str | None) -> None:
+                   tiles: str | None, cdn: bool) -> None:
     """Export the records of the last pull as JSON or CSV, or the map of the hubs.
 
     Map formats (one pin per hub): geojson, kml, map-csv, umap, html.
@@ -46,7 +48,7 @@ def export_command(app: AppContext, fmt: str, output: str | None, source: str | 
     if not Path(path).is_file():
         raise UsageError(f"no store at {path}: run `wikisync pull` first")
     if fmt in MAP_FORMATS:
-        configure_map_formats(app.config, tiles=tiles, embed_assets=embed_assets,
+        configure_map_formats(app.config, tiles=tiles, embed_assets=embed_assets, cdn=cdn,
                               warn=lambda line: click.echo(f"wikisync: {line}", err=True))
     exporter = EXPORTERS[fmt]
     with Store(path) as store:

@@ -46,7 +46,8 @@ class MapSettings:
     title: str = "Pôles de développement de l'ESS"
     tiles: str = OSM_TILES  # empty: no tile layer
     attribution: str = OSM_ATTRIBUTION
-    embed_assets: Path | None = None  # a local Leaflet dist/ to inline in the HTML map
+    embed_assets: Path | None = None  # a Leaflet dist/ to inline instead of the shipped one
+    cdn: bool = False  # the HTML map links Leaflet on unpkg instead of inlining it
     templates_dir: Path | None = None  # the user's templates folder (for carte.html.j2)
 
     @classmethod

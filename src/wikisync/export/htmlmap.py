@@ -1,13 +1,17 @@
 """A map people open without any server: one HTML file with Leaflet, pins, legend, filter.
 
-Leaflet comes from the public CDN (unpkg, with Subresource Integrity) unless
-``MapSettings.embed_assets`` names a local Leaflet 1.9.4 ``dist/`` folder, which is then
-inlined so that the file works offline (pins, legend and popups; tiles need the network).
+The file works offline by default: Leaflet 1.9.4 as shipped with wikisync (package data,
+``wikisync/assets/leaflet``) is inlined, and so is a light base layer, the outline of
+France and its neighbours from Natural Earth (``assets/france.geojson``), drawn under the
+tiles; the tiles show on top when they load, and a note says so when they cannot.
+``MapSettings.embed_assets`` inlines another Leaflet ``dist/`` folder instead;
+``MapSettings.cdn`` links Leaflet on the public CDN (unpkg, with Subresource Integrity).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,7 @@ from markupsafe import Markup
 
 from wikisync.errors import UsageError
 from wikisync.export.geo import UNKNOWN_HEX, UNKNOWN_LABEL, MapData, MapSettings, Pin
-from wikisync.resources import templates_dir
+from wikisync.resources import assets_dir, templates_dir
 
 TEMPLATE = "carte.html.j2"
 SHIPPED_TEMPLATES = templates_dir()
@@ -27,6 +31,8 @@ LEAFLET_SRI = {
     "leaflet.css": "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BMY=",
     "leaflet.js": "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo=",
 }
+OUTLINE = "france.geojson"
+OUTLINE_ATTRIBUTION = "Contours : Natural Earth"
 UNKNOWN_KEY = "inconnu"
 _CSS_IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
 
@@ -111,14 +117,35 @@ def environment(templates_dir: Path | None = None) -> Environment:
     )
 
 
+def shipped_leaflet() -> Path:
+    """The Leaflet 1.9.4 ``dist/`` files shipped with wikisync (inlined by default)."""
+    return assets_dir() / "leaflet"
+
+
+def outline() -> Any:
+    """The offline base layer: Natural Earth outlines of France and its neighbours."""
+    return json.loads((assets_dir() / OUTLINE).read_text(encoding="utf-8"))
+
+
+def _assets(settings: MapSettings) -> dict[str, Markup] | None:
+    """Leaflet to inline: the user's ``dist/``, else the shipped one; None to use the CDN."""
+    if settings.cdn and settings.embed_assets:
+        raise UsageError("--cdn and --embed-assets cannot be used together")
+    if settings.cdn:
+        return None
+    return inline_assets(settings.embed_assets or shipped_leaflet())
+
+
 def render_html(data: MapData, settings: MapSettings) -> str:
-    """The HTML map's text."""
-    assets = inline_assets(settings.embed_assets) if settings.embed_assets else None
+    """The HTML map's text: one self-contained file unless ``settings.cdn``."""
+    assets = _assets(settings)
     template = environment(settings.templates_dir).get_template(TEMPLATE)
     return template.render(
         title=settings.title,
         data=page_data(data, settings),
         assets=assets,
+        outline=outline(),
+        outline_attribution=OUTLINE_ATTRIBUTION,
         cdn=LEAFLET_CDN,
         sri=LEAFLET_SRI,
     )

@@ -66,11 +66,12 @@ def register_map_formats(settings: MapSettings | None = None, warn: Warn | None 
 
 
 def configure_map_formats(config: Config, *, tiles: str | None = None,
-                          embed_assets: str | Path | None = None,
+                          embed_assets: str | Path | None = None, cdn: bool = False,
                           warn: Warn | None = None) -> MapSettings:
     """Register the map formats with the config's settings and the command line's options."""
     settings = MapSettings.from_config(
-        config, tiles=tiles, embed_assets=Path(embed_assets) if embed_assets else None
+        config, tiles=tiles, embed_assets=Path(embed_assets) if embed_assets else None,
+        cdn=cdn or None,
     )
     register_map_formats(settings, warn)
     return settings
