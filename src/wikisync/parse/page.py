@@ -24,6 +24,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from wikisync.model import PROBLEM_CODES, Problem, Record, Source
 from wikisync.parse.blocks import block_members
+from wikisync.parse.broken import broken_calls
 from wikisync.parse.names import Aliases, TemplateMatcher, template_key, title_key
 from wikisync.parse.records import RecordReader
 from wikisync.parse.tree import Mode, parse_wikitext
@@ -76,11 +77,12 @@ class Scan:
     levels: list[int] = field(default_factory=list)  # each template's nesting (0: top level)
     unclosed_templates: list[str] = field(default_factory=list)
     unclosed_comments: list[str] = field(default_factory=list)
+    code: Wikicode | None = None  # the tree walked (unclosed calls are rebuilt from it)
 
 
 def scan(code: Wikicode) -> Scan:
     """Walk ``code`` once, collecting every template and the text that failed to parse."""
-    found = Scan()
+    found = Scan(code=code)
     _walk(code, found)
     return found
 
@@ -186,6 +188,7 @@ class PageReader:
             record = self._record(template, title, _SOURCES[kind], counts[kind] - 1)
             record.problems = page.problems + record.problems
             page.records.append(record)
+        self._broken_fiches(found, page, counts["fiche"])
         self._finish(page, sum(1 for r in page.records if r.source == "fiche"))
         return page
 
@@ -197,6 +200,17 @@ class PageReader:
             detail = f"unreadable template: {type(exc).__name__}: {exc}"
             return Record(title, source, instance=instance,
                           problems=[Problem("broken-template", detail, unsafe=True)])
+
+    def _broken_fiches(self, found: Scan, page: PageParse, instance: int) -> None:
+        """A record for each unclosed infobox (numbered after the readable ones), see broken."""
+        if not found.unclosed_templates or found.code is None:
+            return
+        for template in broken_calls(found.code):
+            if self.matcher.kind(str(template.name)) == "fiche":
+                record = self._record(template, page.title, "fiche", instance)
+                record.problems = page.problems + record.problems
+                page.records.append(record)
+                instance += 1
 
     def _page_problems(self, found: Scan) -> list[Problem]:
         """Problems of the whole page: nobots, unclosed template, unclosed comment."""
