@@ -14,7 +14,7 @@ from wikisync.errors import UsageError
 from wikisync.hubs import Hub, build_hubs, title_key
 from wikisync.model import Problem, Record
 from wikisync.schema import HubType
-from wikisync.store import Store
+from wikisync.store import JournalEntry, Store
 from wikisync.text import normalise_name
 
 # Fields on which a fiche and a row describing the same hub must agree.
@@ -169,6 +169,48 @@ def record_problems(records: Iterable[Record],
     return diffs
 
 
+# --- values kept after a conflict --------------------------------------------------------
+
+
+def kept_values(journal: Iterable[JournalEntry], records: Iterable[Record],
+                config: Config) -> list[Difference]:
+    """Each change sync kept back after a conflict (a person's value stood), still current.
+
+    A later edit of the same page by the bot supersedes it (that edit was planned on the
+    page as it then was). ``wiki`` is the person's value, ``dataset`` what the bot wanted.
+    """
+    current: dict[str, list[JournalEntry]] = {}
+    for entry in journal:
+        if entry.kind == "skip":
+            current.setdefault(title_key(entry.title), []).append(entry)
+        elif entry.kind == "edit" and entry.new_revid is not None:
+            current.pop(title_key(entry.title), None)
+    names = _hub_names(records, config)
+    return [_kept_difference(entry, names) for entries in current.values() for entry in entries]
+
+
+def _hub_names(records: Iterable[Record], config: Config) -> dict[tuple[str, str, int], str]:
+    """Hub names by (page key, template as changes name it, instance)."""
+    schema = config.schema
+    names: dict[tuple[str, str, int], str] = {}
+    for record in records:
+        template = {"fiche": schema.fiche_template, "row": schema.row_template}.get(record.source)
+        name = hub_name(record)
+        if template and name:
+            names[(title_key(record.title), template, record.instance)] = name
+    return names
+
+
+def _kept_difference(entry: JournalEntry, names: Mapping[tuple[str, str, int], str]
+                     ) -> Difference:
+    """One ``conflict-kept`` difference from a journal skip."""
+    detail = entry.detail
+    where = (title_key(entry.title), str(detail.get("template")), int(detail.get("instance", 0)))
+    return Difference("conflict-kept", names.get(where), entry.title, detail.get("param"),
+                      detail.get("value"), detail.get("wanted"),
+                      f"{entry.reason}, run {entry.run_id}, r{entry.old_revid}")
+
+
 def audit_store(store: Store, dataset: Dataset | None, map_geojson: Any | None, config: Config,
                 threshold: float = DEFAULT_THRESHOLD_M) -> list[Difference]:
     """The audit of everything the store holds; an empty store is a usage error."""
@@ -177,5 +219,6 @@ def audit_store(store: Store, dataset: Dataset | None, map_geojson: Any | None, 
                          "(or `wikisync audit --pull`)")
     titles = sorted({state.title for state in store.page_states().values()})
     pages = {title: store.page_problems(title) for title in titles}
-    return audit(store.records(), dataset, map_geojson, config, threshold=threshold,
-                 pages=pages)
+    records = list(store.records())
+    found = audit(records, dataset, map_geojson, config, threshold=threshold, pages=pages)
+    return sort_differences(found + kept_values(store.journal(), records, config))

@@ -19,6 +19,7 @@ KINDS = (
     "map-extra",
     "map-mismatch",
     "problem",
+    "conflict-kept",
 )
 MISMATCH_FIELDS = ("name", "type", "coordinates", "website", "region", "departement", "commune")
 JSON_KEYS = ("kind", "name", "title", "field", "wiki", "dataset", "detail")

@@ -34,6 +34,7 @@ KIND_LABELS = {
     "map-extra": "en trop sur la carte",
     "map-mismatch": "épingle différente",
     "problem": "problème",
+    "conflict-kept": "valeur d'un contributeur gardée",
 }
 
 

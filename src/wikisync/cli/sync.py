@@ -15,7 +15,7 @@ from wikisync.store import JournalEntry, RunInfo, Store
 from wikisync.sync.planner import Note
 from wikisync.sync.rules import RULE_NAMES
 from wikisync.sync.run import SyncOptions, SyncResult, sync
-from wikisync.sync.writer import WriteOutcome
+from wikisync.sync.writer import Kept, WriteOutcome
 from wikisync.ui import progress_for
 
 KILL_HOOK = "WIKISYNC_TEST_KILL_AFTER_EDIT"  # tests: SIGKILL ourselves after edit k
@@ -82,6 +82,7 @@ def summary(result: SyncResult) -> list[str]:
     lines += [f"  {outcome_line(o)}" for o in result.outcomes if o.failed][:MAX_LISTED]
     if result.conflicts:
         lines.append(f"edit conflicts: {result.conflicts} (re-planned on the human's text)")
+    lines += [kept_line(title, kept) for title, kept in result.kept][:MAX_LISTED]
     lines += _notes("refused (not edited)", result.plan.refused)
     lines += _notes("note", result.plan.notes)
     lines += _geocoding(result)
@@ -90,6 +91,13 @@ def summary(result: SyncResult) -> list[str]:
     requests = ", ".join(f"{k} {n}" for k, n in sorted(result.requests.items()))
     lines.append(f"requests: {requests or 'none'} ({sum(result.requests.values())} in all)")
     return lines
+
+
+def kept_line(title: str, kept: Kept) -> str:
+    """One change kept back after a conflict: the page, the parameter, why, what we wanted."""
+    change = kept.change
+    return (f"kept a person's value: {title}: {change.param} = {change.old or ''!r} "
+            f"({kept.reason}; not written: {change.new!r})")
 
 
 def _notes(label: str, notes: list[Note]) -> list[str]:
@@ -165,6 +173,10 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
 
 def entry_lines(entry: JournalEntry, diff: bool, colour: bool) -> list[str]:
     """One journal entry: page, revisions, rules, summary (and its diff on demand)."""
+    if entry.kind == "skip":
+        param = entry.detail.get("param", "?")
+        return [f"  {entry.title}  r{entry.old_revid}  kept {param} ({entry.reason})  "
+                f"[{', '.join(entry.rules)}]  not written: {entry.detail.get('wanted')!r}"]
     old = f"r{entry.old_revid}" if entry.old_revid else "new"
     lines = [f"  {entry.title}  {old} → r{entry.new_revid}  [{', '.join(entry.rules)}]  "
              f"{entry.summary}"]
@@ -173,10 +185,11 @@ def entry_lines(entry: JournalEntry, diff: bool, colour: bool) -> list[str]:
     return lines
 
 
-def run_line(run: RunInfo, edits: int) -> str:
-    """One run's header line."""
+def run_line(run: RunInfo, edits: int, kept: int = 0) -> str:
+    """One run's header line (with the changes kept back after conflicts, if any)."""
+    tail = f", {kept} kept back" if kept else ""
     return (f"run {run.id}  {run.kind}  {run.started}  {run.status}  "
-            f"{edits} edit{'s' if edits != 1 else ''}")
+            f"{edits} edit{'s' if edits != 1 else ''}{tail}")
 
 
 @cli.command("history")
@@ -209,7 +222,8 @@ def history_command(app: AppContext, run_id: int | None, title: str | None, show
             entries = store.journal(run_id=run.id, title=title)
             if run.kind != "sync" and not entries:
                 continue
-            click.echo(run_line(run, len(entries)))
+            skips = sum(1 for entry in entries if entry.kind == "skip")
+            click.echo(run_line(run, len(entries) - skips, skips))
             for entry in entries:
                 click.echo("\n".join(entry_lines(entry, show_diff, colour)))
             shown += 1

@@ -132,3 +132,12 @@ _M001 = [
         fetched TEXT NOT NULL
     )""",
 ]
+
+
+@migration
+def m002_journal_skips(conn: sqlite3.Connection) -> None:
+    """Journal entries of another kind: ``skip`` (a change kept back, with its reason)."""
+    conn.execute("ALTER TABLE journal ADD COLUMN kind TEXT NOT NULL DEFAULT 'edit'")
+    conn.execute("ALTER TABLE journal ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE journal ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'")
+

@@ -78,7 +78,12 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class JournalEntry:
-    """One edit the bot made (or would make), for the sync issue's audit trail."""
+    """One edit the bot made, or (``kind`` ``skip``) a change it kept back and why.
+
+    A skip has no ``new_revid``; ``old_revid`` is the revision whose value stood, ``reason``
+    says why (``changed-by-person``) and ``detail`` the change (template, instance, param,
+    value, wanted).
+    """
 
     title: str
     old_revid: int | None
@@ -89,6 +94,9 @@ class JournalEntry:
     run_id: int | None = None
     time: str = ""
 
+    kind: str = "edit"
+    reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
 
 def _record_json(record: Record) -> str:
     """``Record.to_dict()`` as JSON, without its deep copy (pull stores thousands of them)."""
@@ -363,24 +371,27 @@ class Store:
         with self.transaction():
             self._conn.execute(
                 "INSERT INTO journal (run_id, title, old_revid, new_revid, summary, diff,"
-                " rules, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " rules, time, kind, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (entry.run_id, entry.title, entry.old_revid, entry.new_revid, entry.summary,
-                 entry.diff, json.dumps(list(entry.rules)), entry.time or now_iso()),
+                 entry.diff, json.dumps(list(entry.rules)), entry.time or now_iso(),
+                 entry.kind, entry.reason, json.dumps(entry.detail, ensure_ascii=False)),
             )
 
-    def journal(self, run_id: int | None = None, title: str | None = None) -> list[JournalEntry]:
-        """Journal entries in order, of one run and/or one page when given."""
+    def journal(self, run_id: int | None = None, title: str | None = None,
+                kind: str | None = None) -> list[JournalEntry]:
+        """Journal entries in order, of one run, one page and/or one kind when given."""
         where, args = [], []
-        for column, value in (("run_id", run_id), ("title", title)):
+        for column, value in (("run_id", run_id), ("title", title), ("kind", kind)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
-        sql = "SELECT title, old_revid, new_revid, summary, diff, rules, run_id, time FROM journal"
+        sql = ("SELECT title, old_revid, new_revid, summary, diff, rules, run_id, time, kind,"
+               " reason, detail FROM journal")
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._conn.execute(sql + " ORDER BY id", args)
-        return [JournalEntry(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7])
-                for r in rows]
+        return [JournalEntry(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7],
+                             r[8], r[9], json.loads(r[10])) for r in rows]
 
     # --- geocoding cache ------------------------------------------------------------------
 

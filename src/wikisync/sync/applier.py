@@ -5,15 +5,38 @@ probably be. The text written is always computed again from the page as it is ju
 the edit (``page_transform``), so a page fixed by a human meanwhile gets no edit, and a
 page edited meanwhile gets only what is still missing. Pages are read in batches of
 ``PREFETCH`` (one request each) just before their edits.
+
+After an edit conflict the re-plan also compares the base text (the one the first plan was
+made on) with the new one: a parameter the bot was about to write that a person changed
+meanwhile is left as the person wrote it for this run (``Kept``), the page's other changes
+go ahead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from wikisync.model import Change, Record
 from wikisync.parse.edit import Editor
-from wikisync.sync.planner import Context, Note, Plan, edit_summary, plan_records
-from wikisync.sync.writer import PageWriter, Rewrite, Transform, WriteOutcome
+from wikisync.sync.planner import (
+    Context,
+    Note,
+    Plan,
+    changed_by_person,
+    edit_summary,
+    plan_records,
+    split_kept,
+)
+from wikisync.sync.writer import (
+    CHANGED_BY_PERSON,
+    DEPENDS_ON_KEPT,
+    Kept,
+    PageWriter,
+    Rebase,
+    Rewrite,
+    Transform,
+    WriteOutcome,
+)
 
 PREFETCH = 50  # pages read in one request just before their edits (kept small: fresh)
 
@@ -21,21 +44,45 @@ Progress = Callable[[int, int, WriteOutcome], None]
 
 
 def page_transform(title: str, ctx: Context, editor: Editor,
-                   notes: list[Note] | None = None) -> Transform:
-    """The re-plan of one page: its fresh text -> the new text, rules and summary, or None."""
+                   notes: list[Note] | None = None, base: str | None = None) -> Transform:
+    """The re-plan of one page: its fresh text -> the new text, rules and summary, or None.
+
+    With ``base`` (the text of the first plan, after a conflict), the changes to parameters
+    a person changed since ``base`` are kept back and reported in the ``Rewrite``.
+    """
+    base_records = editor.reader.read(base, title).records if base is not None else None
 
     def transform(text: str) -> Rewrite | None:
         page = editor.reader.read(text, title)
         if page.unsafe_problems():
             return None  # the writer refuses such a page before calling us
         changes = plan_records(page.records, ctx, notes)
+        kept: tuple[Kept, ...] = ()
+        if base_records is not None:
+            changes, kept = _keep_persons(base_records, page.records, changes, ctx)
         if not changes:
-            return None
+            return Rewrite(text, (), "", kept) if kept else None
         new_text = editor.apply(text, changes)
         rules = tuple(dict.fromkeys(change.rule for change in changes))
-        return Rewrite(new_text, rules, edit_summary(changes))
+        return Rewrite(new_text, rules, edit_summary(changes), kept)
 
     return transform
+
+
+def _keep_persons(base: list[Record], fresh: list[Record], changes: list[Change],
+                  ctx: Context) -> tuple[list[Change], tuple[Kept, ...]]:
+    """Split the fresh plan: what goes ahead, and what stays as a person wrote it."""
+    planned = plan_records([r for r in base if not r.unsafe], ctx)
+    touched = changed_by_person(base, fresh, planned, ctx.schema)
+    if not touched:
+        return changes, ()
+    go, kept = split_kept(changes, touched, ctx.schema)
+    return go, tuple(Kept(c, CHANGED_BY_PERSON if own else DEPENDS_ON_KEPT) for c, own in kept)
+
+
+def rebase_for(title: str, ctx: Context, editor: Editor) -> Rebase:
+    """The writer's ``rebase``: the re-plan that keeps what a person changed since ``base``."""
+    return lambda base: page_transform(title, ctx, editor, base=base)
 
 
 def apply_plan(plan: Plan, writer: PageWriter, ctx: Context, editor: Editor,
@@ -49,7 +96,8 @@ def apply_plan(plan: Plan, writer: PageWriter, ctx: Context, editor: Editor,
             writer.prefetch(page.title for page in chunk)
         for page in chunk:
             transform = page_transform(page.title, ctx, editor)
-            outcome = writer.write(page.title, transform, page.rules, page.summary)
+            outcome = writer.write(page.title, transform, page.rules, page.summary,
+                                   rebase_for(page.title, ctx, editor))
             outcomes.append(outcome)
             if progress is not None:
                 progress(len(outcomes), total, outcome)

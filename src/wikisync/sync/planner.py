@@ -25,6 +25,7 @@ from wikisync.parse.names import same_field_names, title_key
 from wikisync.schema import Schema
 from wikisync.sync.rules import (
     GEOCODE,
+    MAP_LINKS,
     Point,
     RuleSet,
     coordinate_changes,
@@ -36,6 +37,7 @@ from wikisync.sync.rules import (
 )
 
 RecordKey = tuple[str, str, int]  # page title, source, instance
+Slot = tuple[str, int, frozenset[str]]  # template, instance, names of one field
 
 
 def record_key(record: Record) -> RecordKey:
@@ -294,6 +296,72 @@ def _without_unsafe(record: Record) -> Record:
                             record.instance)
     copy.params = dict(record.params)
     return copy
+
+
+# --- after a conflict ----------------------------------------------------------------------
+
+
+def changed_by_person(base: Iterable[Record], fresh: Iterable[Record],
+                      changes: Iterable[Change], schema: Schema) -> set[Slot]:
+    """The parameters of ``changes`` (planned on ``base``) whose value ``fresh`` changed.
+
+    Compared per template instance on the values as written (trimmed), every alias of the
+    field included; an instance missing on one side counts as changed.
+    """
+    before, after = _by_slot(base, schema), _by_slot(fresh, schema)
+    touched: set[Slot] = set()
+    for change in changes:
+        names = frozenset(same_field_names(schema, change.param))
+        where = (change.template, change.instance)
+        if _values(before.get(where), names) != _values(after.get(where), names):
+            touched.add((change.template, change.instance, names))
+    return touched
+
+
+def split_kept(changes: Iterable[Change], touched: set[Slot],
+               schema: Schema) -> tuple[list[Change], list[tuple[Change, bool]]]:
+    """(changes that go ahead, changes kept back with True when a person changed them).
+
+    A map link computed on an instance whose coordinates are kept back is kept back too
+    (False): it was computed from a point that will not be written.
+    """
+    go: list[Change] = []
+    kept: list[tuple[Change, bool]] = []
+    for change in changes:
+        if _in(change, touched, schema):
+            kept.append((change, True))
+        else:
+            go.append(change)
+    points = {(c.template, c.instance) for c, _ in kept if c.param in _POINT_PARAMS}
+    for change in [c for c in go if c.rule == MAP_LINKS]:
+        if (change.template, change.instance) in points:
+            go.remove(change)
+            kept.append((change, False))
+    return go, kept
+
+
+def _in(change: Change, touched: set[Slot], schema: Schema) -> bool:
+    """Whether the change writes one of the touched parameters."""
+    names = set(same_field_names(schema, change.param))
+    return any(template == change.template and instance == change.instance and names & slot
+               for template, instance, slot in touched)
+
+
+def _by_slot(records: Iterable[Record], schema: Schema) -> dict[tuple[str, int], Record]:
+    """Records by (template name as changes give it, instance)."""
+    found: dict[tuple[str, int], Record] = {}
+    for record in records:
+        if record.source != "region":
+            template = schema.fiche_template if record.source == "fiche" else schema.row_template
+            found[(template, record.instance)] = record
+    return found
+
+
+def _values(record: Record | None, names: frozenset[str]) -> tuple[str | None, ...] | None:
+    """The values a record's template gives these parameter names (None: no template)."""
+    if record is None:
+        return None
+    return tuple(record.params.get(name) for name in sorted(names))
 
 
 def _refusal(records: list[Record], page_codes: list[str]) -> tuple[str, str] | None:

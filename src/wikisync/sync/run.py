@@ -7,7 +7,8 @@ and every edit in its journal.
 
 Exit code: 0 when everything planned was done (or nothing was needed); 1 when a planned
 page was left undone for any reason but ``{{nobots}}`` (unsafe page, edit conflict twice,
-protection, filter, deleted page, shutoff, ``--max-edits``) or a geocoding query failed;
+protection, filter, deleted page, shutoff, ``--max-edits``), a geocoding query failed, or
+a change was kept back after a conflict (a person's value stands: someone should look);
 read-only wiki, blocked account, unreachable wiki raise (exit 3).
 """
 
@@ -30,7 +31,7 @@ from wikisync.sync.geocode import GeocodeReport, Lookup, geocode, geocode_settin
 from wikisync.sync.planner import Context, Plan, build_context, geocode_queries, plan
 from wikisync.sync.pull import Progress, PullEvent, PullResult, pull
 from wikisync.sync.rules import RuleSet
-from wikisync.sync.writer import META_REDIRECTS, PageWriter, Report, WriteOutcome
+from wikisync.sync.writer import META_REDIRECTS, Kept, PageWriter, Report, WriteOutcome
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,16 @@ class SyncResult:
         return [o for o in self.outcomes if o.failed and o.reason != "nobots"]
 
     @property
+    def kept(self) -> list[tuple[str, Kept]]:
+        """(page, change) kept back after a conflict: a person's value stood this run."""
+        return [(outcome.title, kept) for outcome in self.outcomes for kept in outcome.kept]
+
+    @property
     def exit_code(self) -> int:
         """0 all done, 1 partial (see the module doc)."""
         refused = [n for n in self.plan.refused if n.kind != "nobots"]
         errors = self.geocoding.errors if self.geocoding else []
-        partial = self.undone or refused or errors or self.lists_exit
+        partial = self.undone or refused or errors or self.lists_exit or self.kept
         return EXIT_DIFFERENCES if partial else EXIT_OK
 
     def counts(self) -> dict[str, Any]:
@@ -103,6 +109,7 @@ class SyncResult:
             "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
             "not_tried": self.count("stopped"), "reasons": reasons,
             "refused": len(self.plan.refused), "conflicts": self.conflicts,
+            "kept": len(self.kept),
             "requests": self.requests,
             "seconds": round(self.seconds, 3), "stopped": self.stopped,
         }

@@ -11,14 +11,18 @@ template installation) goes through ``PageWriter.write`` or ``PageWriter.create`
   so are missing pages (never recreated) and redirects.
 * **conflicts**: the edit carries the read's ``baserevid``/``starttimestamp``; on an edit
   conflict the page is read again, ``transform`` runs again on the human's text and the
-  edit is retried once, else skipped. A human's text is never overwritten.
+  edit is retried once, else skipped. A human's text is never overwritten. A caller that
+  passes ``rebase`` gets the base text the first plan was made on, so it can keep a
+  value a person wrote meanwhile into a parameter it was about to write (``Kept``).
 * **run control**: the shutoff page is read before the first write and again at least
   every ``SHUTOFF_EVERY`` writes (fail closed: unreadable or not the run word = stop);
   ``edit_interval`` seconds between writes; ``max_edits`` writes at most. Read-only wiki or
   blocked account raise ``StopRun`` at once.
 * **journal**: each saved edit is journalled (page, old and new revid, summary, diff,
-  rules, run id) before the next one starts; the save is confirmed by the revision id the
-  wiki returns (MediaWiki normalises saved text, so strings are never compared).
+  rules, run id) before the next one starts, and so is each change kept back after a
+  conflict (kind ``skip``, reason ``changed-by-person``); the save is confirmed by the
+  revision id the wiki returns (MediaWiki normalises saved text, so strings are never
+  compared).
 * **dry run**: everything above except the save; the outcome carries the unified diff.
 
 Outcomes are data (``WriteOutcome``); only ``StopRun`` and unrecoverable wiki errors
@@ -30,7 +34,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 from wikisync.api.model import PageRevision
@@ -45,6 +49,7 @@ from wikisync.errors import (
     StopRun,
     UnsafeEdit,
 )
+from wikisync.model import Change
 from wikisync.parse.diff import unified_diff
 from wikisync.parse.page import PageReader
 from wikisync.store import JournalEntry, Store
@@ -55,6 +60,20 @@ SHUTOFF_EVERY = 10  # re-read the shutoff page at least every this many writes
 META_REDIRECTS = "template_redirects"  # where pull keeps the template redirects
 
 Status = Literal["edited", "created", "unchanged", "dry-run", "skipped", "stopped"]
+CHANGED_BY_PERSON = "changed-by-person"  # a person changed the parameter during the run
+DEPENDS_ON_KEPT = "depends-on-kept"  # computed from a kept-back change (a link from its point)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A planned change dropped for this run after a conflict, and why.
+
+    ``change.old`` is the value the page now has (a person's), ``change.new`` what the bot
+    wanted to write.
+    """
+
+    change: Change
+    reason: str = CHANGED_BY_PERSON
 
 
 @dataclass(frozen=True)
@@ -63,14 +82,17 @@ class Rewrite:
 
     A plain ``str`` from a transform keeps the rules and summary given to ``write``; a
     ``Rewrite`` replaces them (a re-plan after a conflict may have fewer changes left).
+    ``kept``: changes left out because a person changed their parameter meanwhile.
     """
 
     text: str
     rules: tuple[str, ...] | None = None
     summary: str | None = None
+    kept: tuple[Kept, ...] = ()
 
 
 Transform = Callable[[str], str | Rewrite | None]
+Rebase = Callable[[str], Transform]  # base text -> the transform to run after a conflict
 
 
 @dataclass(frozen=True)
@@ -80,7 +102,8 @@ class WriteOutcome:
     ``status``: ``edited``/``created`` (saved, ``new_revid`` set), ``unchanged`` (nothing to
     do), ``dry-run`` (would be saved; ``diff`` set), ``skipped`` (refused for ``reason``:
     unsafe, nobots, conflict, missing, redirect, exists, protected, filter, refused) or
-    ``stopped`` (not tried: ``reason`` shutoff or max-edits).
+    ``stopped`` (not tried: ``reason`` shutoff or max-edits). ``kept``: changes left
+    out after a conflict, a person's value standing (journalled as skips).
     """
 
     title: str
@@ -92,6 +115,7 @@ class WriteOutcome:
     diff: str = ""
     rules: tuple[str, ...] = ()
     summary: str = ""
+    kept: tuple[Kept, ...] = ()
 
     @property
     def written(self) -> bool:
@@ -123,6 +147,7 @@ class WriterStats:
     by_status: dict[str, int] = field(default_factory=dict)
     by_reason: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
+    kept: int = 0  # changes kept back after a conflict (a person's value stands)
     shutoff_reads: int = 0
 
     def add(self, outcome: WriteOutcome) -> None:
@@ -130,6 +155,7 @@ class WriterStats:
         self.by_status[outcome.status] = self.by_status.get(outcome.status, 0) + 1
         if outcome.reason:
             self.by_reason[outcome.reason] = self.by_reason.get(outcome.reason, 0) + 1
+        self.kept += len(outcome.kept)
 
 
 class PageWriter:
@@ -171,10 +197,12 @@ class PageWriter:
             self._fresh[page.title] = page
 
     def write(self, title: str, transform: Transform, rules: Iterable[str],
-              summary: str) -> WriteOutcome:
+              summary: str, rebase: Rebase | None = None) -> WriteOutcome:
         """Edit an existing page with ``transform(fresh_text)``; None or the same text = nothing.
 
         ``summary`` gets `` [run N]`` appended. Minor edit, bot flag when the account has it.
+        After a conflict, ``rebase(base_text)`` (when given) is the transform run on the
+        page's new text, so the caller can compare what changed since its plan.
         """
         rules = tuple(rules)
         stop = self._stop_reason()
@@ -182,10 +210,11 @@ class PageWriter:
             return self._done(WriteOutcome(title, "stopped", stop, rules=rules))
         page = self._fresh.pop(title, None) or self.gateway.read_page(title)
         try:
-            outcome = self._attempt(page, transform, rules, summary, retry=True)
+            outcome = self._attempt(page, transform, rules, summary, rebase)
         except StopRun as exc:
             self.stopped = f"{exc.code or 'stop'}: {exc.message}"
             raise
+        self._journal_kept(outcome)
         return self._done(outcome)
 
     def create(self, title: str, text: str, rules: Iterable[str], summary: str) -> WriteOutcome:
@@ -248,7 +277,7 @@ class PageWriter:
     # --- one page ----------------------------------------------------------------------
 
     def _attempt(self, page: PageRevision, transform: Transform, rules: tuple[str, ...],
-                 summary: str, retry: bool) -> WriteOutcome:
+                 summary: str, rebase: Rebase | None, retry: bool = True) -> WriteOutcome:
         """Plan on ``page``'s text and save; on a conflict read again and retry once."""
         title = page.title
         refusal = self._refusal(page)
@@ -263,7 +292,12 @@ class PageWriter:
                                 rules=rules)
         if planned is None:
             return WriteOutcome(title, "unchanged", old_revid=page.revid, rules=rules)
-        text, rules, summary = planned
+        if planned.text == page.content:
+            return WriteOutcome(title, "unchanged", old_revid=page.revid, rules=rules,
+                                kept=planned.kept)
+        text = planned.text
+        rules = planned.rules if planned.rules is not None else rules
+        summary = planned.summary if planned.summary is not None else summary
         full = self.summary(summary)
         diff = unified_diff(page.content, text, title)
         if self.dry_run:
@@ -280,14 +314,16 @@ class PageWriter:
                                     rules=rules)
             log.info("%s: edit conflict, reading it again", title)
             again = self.gateway.read_page(title)
-            return self._attempt(again, transform, rules, summary, retry=False)
+            replan = rebase(page.content) if rebase is not None else transform
+            return self._attempt(again, replan, rules, summary, None, retry=False)
         except EditRefused as exc:
             return WriteOutcome(title, "skipped", _reason(exc), exc.message, page.revid,
                                 rules=rules)
         if not isinstance(result, int):
             return WriteOutcome(title, "unchanged", "", "the wiki saw no change", page.revid,
-                                rules=rules)
-        return self._saved(title, page.revid, result, diff, rules, full, "edited")
+                                rules=rules, kept=planned.kept)
+        saved = self._saved(title, page.revid, result, diff, rules, full, "edited")
+        return replace(saved, kept=planned.kept)
 
     def _refusal(self, page: PageRevision) -> tuple[str, str] | None:
         """Why this fresh revision must not be edited (reason, detail), or None."""
@@ -312,6 +348,20 @@ class PageWriter:
             self._since_shutoff += 1
         return WriteOutcome(title, status, old_revid=old, new_revid=new, diff=diff,
                             rules=rules, summary=summary)
+
+    def _journal_kept(self, outcome: WriteOutcome) -> None:
+        """Journal each change kept back after a conflict: what the person wrote stands."""
+        for kept in outcome.kept:
+            change = kept.change
+            detail = {"template": change.template, "instance": change.instance,
+                      "param": change.param, "value": change.old, "wanted": change.new}
+            self.store.add_journal(JournalEntry(
+                outcome.title, outcome.old_revid, None, f"{change.param}: valeur gardée",
+                "", (change.rule,), self.run_id, kind="skip", reason=kept.reason,
+                detail=detail))
+        if outcome.kept:
+            log.warning("%s: kept a person's value in %s", outcome.title,
+                        ", ".join(k.change.param for k in outcome.kept))
 
     # --- run control -------------------------------------------------------------------
 
@@ -349,18 +399,21 @@ class PageWriter:
 
 
 def _plan(transform: Transform, text: str, rules: tuple[str, ...],
-          summary: str) -> tuple[str, tuple[str, ...], str] | None:
-    """Run the transform; None when it leaves nothing to do."""
+          summary: str) -> Rewrite | None:
+    """Run the transform: its answer as a full ``Rewrite``, or None for nothing to do.
+
+    A ``Rewrite`` with the page's own text is returned when changes were kept back (they
+    are reported even though nothing else is left to write).
+    """
     result = transform(text)
     if result is None:
         return None
-    if isinstance(result, Rewrite):
-        new = result.text
-        rules = result.rules if result.rules is not None else rules
-        summary = result.summary if result.summary is not None else summary
-    else:
-        new = result
-    return None if new == text else (new, rules, summary)
+    if not isinstance(result, Rewrite):
+        return None if result == text else Rewrite(result, rules, summary)
+    if result.text == text and not result.kept:
+        return None
+    return Rewrite(result.text, result.rules if result.rules is not None else rules,
+                   result.summary if result.summary is not None else summary, result.kept)
 
 
 def _reason(exc: EditRefused) -> str:
