@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from sync_helpers import (
     config,
     latest_revids,
@@ -17,6 +19,8 @@ from sync_helpers import (
     without_carte,
 )
 
+from wikisync.cli import cli
+from wikisync.cli.sync import summary
 from wikisync.store import Store
 
 BRETAGNE = ["Pôles ESS en Bretagne", "Pôle ESS du Pays de Brest",
@@ -144,6 +148,86 @@ def test_conflict_twice_skips_and_never_overwrites(
     assert result.exit_code == 1
     assert result.conflicts == 2
     assert all(r["user"] != "WikisyncBot" for r in revisions(editor_client, title))
+
+
+KEPT_FICHE = ("{{Fiche initiative\n| nom = Pôle Gardé\n| commune = Brest\n| latitude = 48.1\n"
+              "| longitude = -4.2\n| site web = \n}}\nTexte.\n")
+PERSON_CARTE = "https://umap.example.org/pole-garde"
+OSM = "https://www.openstreetmap.org/?mlat=48.1&mlon=-4.2#map=16/48.1/-4.2"
+
+
+def test_conflict_where_a_person_sets_carte_keeps_their_value_and_reports_it(
+    devwiki: Any, editor_client: Any, unique_title: Callable[..., str], tmp_path: Path
+) -> None:
+    prefix = unique_title("Sync")
+    title = f"{prefix} Fiche"
+    devwiki.import_pages({title: KEPT_FICHE})
+    dataset = tmp_path / "ref.csv"
+    dataset.write_text("nom,commune,site web,fiche\n"
+                       f"Pôle Gardé,Brest,http://garde.example.org,{title}\n", encoding="utf-8")
+    person = KEPT_FICHE.replace("| site web = \n", f"| site web = \n| carte = {PERSON_CARTE}\n")
+    restore = _edit_before_first_save(editor_client, title, person)
+
+    result = run_sync(config(devwiki), tmp_path / "s.sqlite", prefix, dataset=str(dataset))
+
+    restore()
+    [outcome] = result.outcomes
+    assert outcome.status == "edited" and result.conflicts == 1
+    [ours, theirs] = revisions(editor_client, title, 2)
+    assert theirs["user"] == "Marie Dupont" and ours["parentid"] == theirs["revid"]
+    assert ours["content"] == person.replace(  # MediaWiki drops the final newline
+        "| site web = \n", "| site web = http://garde.example.org\n").rstrip("\n")
+    assert ours["comment"].startswith("wikisync: site web depuis le jeu de données (1) [run")
+    assert [(t, k.change.param, k.change.old, k.reason) for t, k in result.kept] == [
+        (title, "carte", PERSON_CARTE, "changed-by-person")]
+    assert result.counts()["kept"] == 1 and result.exit_code == 1
+    assert f"kept a person's value: {title}: carte = {PERSON_CARTE!r} (changed-by-person; " \
+           f"not written: {OSM!r})" in summary(result)
+    with Store(tmp_path / "s.sqlite") as store:
+        [skip] = store.journal(run_id=result.run_id, kind="skip")
+    assert (skip.title, skip.reason, skip.old_revid) == (title, "changed-by-person",
+                                                         theirs["revid"])
+    shown = _cli(tmp_path, ["history", "--run", str(result.run_id)])
+    assert "1 edit, 1 kept back" in shown.output
+    assert f"  {title}  r{theirs['revid']}  kept carte (changed-by-person)  [map_links]" \
+           in shown.output
+    audit = _cli(tmp_path, ["audit", "--format", "json"])
+    assert audit.exit_code == 1
+    kept = [d for d in json.loads(audit.output) if d["kind"] == "conflict-kept"]
+    assert kept == [{"kind": "conflict-kept", "name": "Pôle Gardé", "title": title,
+                     "field": "carte", "wiki": PERSON_CARTE, "dataset": OSM,
+                     "detail": f"changed-by-person, run {result.run_id}, r{theirs['revid']}"}]
+
+
+def test_conflict_on_an_unrelated_parameter_is_replanned_and_writes_carte(
+    devwiki: Any, editor_client: Any, unique_title: Callable[..., str], tmp_path: Path
+) -> None:
+    prefix = unique_title("Sync")
+    title = f"{prefix} Fiche"
+    devwiki.import_pages({title: KEPT_FICHE})
+    person = KEPT_FICHE.replace("| commune = Brest", "| commune = Plouzané")
+    restore = _edit_before_first_save(editor_client, title, person)
+
+    result = run_sync(config(devwiki), tmp_path / "s.sqlite", prefix)
+
+    restore()
+    [outcome] = result.outcomes
+    assert (outcome.status, outcome.kept, result.conflicts, result.exit_code) == (
+        "edited", (), 1, 0)
+    [ours, theirs] = revisions(editor_client, title, 2)
+    assert theirs["user"] == "Marie Dupont" and ours["parentid"] == theirs["revid"]
+    assert ours["content"] == person.replace(
+        "| site web = \n}}", f"| site web = \n| carte = {OSM}\n}}}}").rstrip("\n")
+    with Store(tmp_path / "s.sqlite") as store:
+        assert [e.kind for e in store.journal()] == ["edit"]
+
+
+def _cli(tmp_path: Path, args: list[str]) -> Any:
+    """Run a store-only command (history, audit) on the test's store."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[safety]\nedit_interval = 0\n", encoding="utf-8")
+    env = {"WIKISYNC_CONFIG": str(cfg), "WIKISYNC_STATE": str(tmp_path / "s.sqlite")}
+    return CliRunner().invoke(cli, args, env=env)
 
 
 def _edit_before_first_save(client: Any, title: str, text: str) -> Callable[[], None]:
