@@ -2,9 +2,12 @@
 
 A hub's fiche (``Fiche initiative``) and the ``Pôle ESS`` rows describing it merge into one
 hub: a row joins a fiche when its ``fiche=`` names the fiche's page, else when both have the
-same normalised name and commune (a missing commune matches any). Rows without a fiche that
-describe the same hub on several region pages merge the same way. The fiche's values win,
-then the rows' in page order. Each hub also gets its pin link (``MapConfig.link_order``).
+same normalised name and commune (a missing commune matches any). Each infobox is its own
+hub, two on one page too (a hub is a page *and* an infobox instance): a row naming such a
+page joins the infobox whose name is the row's, else the page's first infobox. Rows without
+a fiche that describe the same hub on several region pages merge the same way. The fiche's
+values win, then the rows' in page order. Each hub also gets its pin link
+(``MapConfig.link_order``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class Hub:
     lat: float | None = None
     lon: float | None = None
     notes: tuple[str, ...] = ()  # what the merge noticed (e.g. a ``fiche=`` page not found)
+    instance: int = 0  # which infobox of its fiche page (0 for the first, and row-only hubs)
 
     @property
     def has_coordinates(self) -> bool:
@@ -204,29 +208,42 @@ def _match(groups: Iterable[_Group], row: Record) -> _Group | None:
     return found[0] if len(found) == 1 else None
 
 
+def infobox_for(row: Record, infoboxes: Sequence[Record]) -> Record:
+    """Which of a page's infoboxes (in instance order) a row naming that page describes.
+
+    The one whose normalised name is the row's, else the first: a page normally has one.
+    """
+    wanted = normalise_name(_name(row) or "")
+    return next((fiche for fiche in infoboxes
+                 if wanted and normalise_name(_name(fiche) or "") == wanted), infoboxes[0])
+
+
 def _group(records: Iterable[Record]) -> list[_Group]:
-    """Group fiches and rows into hubs (region headers are not hubs)."""
+    """Group fiches and rows into hubs (region headers are not hubs); one hub per infobox."""
     ordered = sorted(records, key=lambda r: (r.source != "fiche", r.title, r.instance))
-    by_title: dict[str, _Group] = {}
+    by_title: dict[str, list[_Group]] = {}
     row_groups: list[_Group] = []
     for record in ordered:
         if record.source == "fiche":
-            by_title.setdefault(title_key(record.title), _Group(fiche=record))
+            by_title.setdefault(title_key(record.title), []).append(_Group(fiche=record))
         elif record.source == "row":
             _place_row(record, by_title, row_groups)
-    return list(by_title.values()) + row_groups
+    return [group for groups in by_title.values() for group in groups] + row_groups
 
 
-def _place_row(row: Record, by_title: dict[str, _Group], row_groups: list[_Group]) -> None:
+def _place_row(row: Record, by_title: dict[str, list[_Group]],
+               row_groups: list[_Group]) -> None:
     """Attach a row to its fiche, to a row-only hub of the same name, or start a hub."""
     notes: list[str] = []
     if row.fiche and row.fiche.strip():
-        group = by_title.get(title_key(row.fiche))
-        if group is not None:
-            group.rows.append(row)
+        groups = by_title.get(title_key(row.fiche))
+        if groups:
+            fiches = [group.fiche for group in groups if group.fiche]
+            groups[fiches.index(infobox_for(row, fiches))].rows.append(row)
             return
         notes.append(f"{row.title}: fiche={row.fiche.strip()} not found")
-    group = _match(by_title.values(), row) or _match(row_groups, row)
+    fiche_groups = [group for groups in by_title.values() for group in groups]
+    group = _match(fiche_groups, row) or _match(row_groups, row)
     if group is None:
         group = _Group()
         row_groups.append(group)
@@ -262,6 +279,7 @@ def _merge(group: _Group, regions: dict[str, str], types: Sequence[HubType]) -> 
         lat=lat,
         lon=lon,
         notes=tuple(group.notes),
+        instance=group.fiche.instance if group.fiche else 0,
     )
 
 
@@ -272,7 +290,7 @@ def _first_region(pages: Iterable[str], regions: dict[str, str]) -> str | None:
 
 def _sort_key(hub: Hub) -> tuple[str, ...]:
     return (normalise_name(hub.name), normalise_name(hub.commune or ""), hub.fiche or "",
-            *hub.region_pages)
+            f"{hub.instance:06d}", *hub.region_pages)
 
 
 def _with_keys(hubs: list[Hub]) -> list[Hub]:

@@ -11,7 +11,7 @@ from wikisync.audit.model import MISMATCH_FIELDS, Difference, sort_differences
 from wikisync.config import Config
 from wikisync.dataset import Dataset, match
 from wikisync.errors import UsageError
-from wikisync.hubs import Hub, build_hubs, title_key
+from wikisync.hubs import Hub, build_hubs, infobox_for, title_key
 from wikisync.model import Problem, Record
 from wikisync.schema import HubType
 from wikisync.store import JournalEntry, Store
@@ -82,9 +82,9 @@ def check_consistency(records: Sequence[Record], pages: Iterable[str],
     """Fiche/row disagreements, two fiches for one hub, rows whose ``fiche=`` leads nowhere."""
     fiches = sorted((r for r in records if r.source == "fiche"),
                     key=lambda r: (r.title, r.instance))
-    by_title: dict[str, Record] = {}
-    for fiche in fiches:
-        by_title.setdefault(title_key(fiche.title), fiche)
+    by_title: dict[str, list[Record]] = {}
+    for fiche in fiches:  # a page's infoboxes, in instance order
+        by_title.setdefault(title_key(fiche.title), []).append(fiche)
     known = {title_key(t) for t in pages}
     diffs = two_fiches(fiches)
     for row in (r for r in records if r.source == "row"):
@@ -106,11 +106,12 @@ def _same_hub(a: Record, b: Record) -> bool:
     return not commune_a or not commune_b or commune_a == commune_b
 
 
-def _fiche_of(row: Record, by_title: Mapping[str, Record],
+def _fiche_of(row: Record, by_title: Mapping[str, list[Record]],
               fiches: Sequence[Record]) -> Record | None:
     """The fiche a row describes: by its ``fiche=``, else the one fiche of the same hub."""
     if row.fiche and row.fiche.strip():
-        return by_title.get(title_key(row.fiche))
+        infoboxes = by_title.get(title_key(row.fiche))
+        return infobox_for(row, infoboxes) if infoboxes else None  # as hubs links them
     found = [fiche for fiche in fiches if _same_hub(row, fiche)]
     return found[0] if len(found) == 1 else None
 
