@@ -55,6 +55,14 @@ def test_login_and_site_info(gateway: Gateway) -> None:
     assert gateway.server_time().endswith("Z")
 
 
+def test_extensions_are_read_once_from_siteinfo(gateway: Gateway) -> None:
+    before = gateway.requests["other"]
+    found = gateway.extensions()
+    assert {"ParserFunctions", "Cite"} <= found and "Kartographer" not in found
+    assert "Maps" not in found and gateway.extensions() is found
+    assert gateway.requests["other"] == before + 1  # cached for the run
+
+
 def test_wrong_password_is_an_authentication_error(devwiki: DevWiki) -> None:
     gw = Gateway(bot_config(devwiki, password="wrong-password-0123456789"))
     with pytest.raises(AuthenticationError) as info:

@@ -48,6 +48,13 @@ def test_kartographer_mapframe(hubs: list[Hub]) -> None:
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == EXPECTED_PINS
 
 
+def test_the_text_is_a_block_body_not_a_page(hubs: list[Hub]) -> None:
+    for config, first in ((KARTOGRAPHER, "<mapframe "), (MAPS, "{{#display_map:\n")):
+        text = render_map_page(hubs, config)
+        assert text.startswith(first) and text.endswith("\n") and "<!--" not in text
+        assert "carte wikisync" not in text and "[[Catégorie" not in text
+
+
 def test_kartographer_marker_colour_per_type_and_wikitext_links(hubs: list[Hub]) -> None:
     found = features(render_map_page(hubs, KARTOGRAPHER))
     lorient = found[LORIENT]["properties"]

@@ -19,7 +19,8 @@ from wikisync.api import Gateway
 from wikisync.cli import cli
 from wikisync.config import Config, SafetyConfig, WikiConfig
 from wikisync.dataset import load_dataset
-from wikisync.generate.run import GenerateResult, generate_blocks
+from wikisync.generate.mapblock import CLOSE_MARKER, INTRO, OPEN_MARKER, map_blocks
+from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page
 from wikisync.hubs import build_hubs
 from wikisync.parse import PageReader, escape_value
 from wikisync.parse.blocks import find_blocks
@@ -239,23 +240,93 @@ def test_create_makes_missing_fiches_and_never_overwrites(
     assert "new fiches: 1 planned" in again.output  # only the taken title is left
 
 
-def test_map_page_is_written_only_when_hubs_change(
+HUMAN_MAP_PAGE = (
+    "La carte des pôles ESS, tenue par les bénévoles du réseau.  \n\n"
+    "== Légende ==\n* {{Pictogramme type pôle ESS|1=pôle en projet}} pôle en projet\n"
+    "* vert : association de développement\n\n"
+    "== Liens ==\n* [[Accueil]]\n* [https://www.example.org Le réseau]\n\n"
+    "[[Catégorie:Carte]]")
+
+
+def revision(client: Any, title: str) -> tuple[int, str] | None:
+    """The page's current revision id and text, or None when it does not exist."""
+    answer = client.get(action="query", prop="revisions", titles=title,
+                        rvprop="ids|content", rvslots="main")
+    page = answer["query"]["pages"][0]
+    if page.get("missing"):
+        return None
+    latest = page["revisions"][0]
+    return latest["revid"], latest["slots"]["main"]["content"]
+
+
+def test_map_page_is_refused_without_kartographer_and_the_page_is_untouched(
     devwiki: Any, editor_client: Any, unique_title: Callable[..., str], tmp_path: Path,
     wiki_env: dict[str, str],
 ) -> None:
+    title, missing = unique_title("Carte"), unique_title("Carte neuve")
+    assert editor_client.edit(title, HUMAN_MAP_PAGE)["edit"]["result"] == "Success"
+    before = revision(editor_client, title)
+    config = config_file(devwiki, tmp_path)
+    for extra, page in (["--dry-run"], title), ([], title), (["--no-blocks"], missing):
+        args = ["-c", config, "generate", *extra, "--map-page", page]
+        result = CliRunner().invoke(cli, args, env=wiki_env)
+        assert result.exit_code == 2, result.output
+        assert result.output.strip().splitlines() == [
+            "wikisync: error: the wiki has no Kartographer extension (siteinfo): <mapframe> "
+            f"would show as raw text; {page} left untouched (install Kartographer, or set "
+            "[map] extension)"]
+    assert revision(editor_client, title) == before and bot_edits(editor_client, title) == 0
+    assert revision(editor_client, missing) is None
+
+
+def publish(wiki: Any, state: Path, title: str, append: bool = True) -> GenerateResult:
+    """Pull, then write the map page as on a wiki that runs Kartographer (the core step)."""
+    cfg = bot_config(wiki, state)
+    gateway = Gateway(cfg.wiki, sleep=lambda seconds: None)
+    gateway.login()
+    assert "Kartographer" not in gateway.extensions()  # the test wiki has none: say we do
+    with Store(state) as store:
+        pull(gateway, store, cfg)
+        writer = PageWriter(gateway, store, cfg, store.start_run("generate"))
+        return publish_map_page(writer, store, cfg, title, {"Kartographer"}, append=append)
+
+
+def outside(text: str) -> tuple[str, str]:
+    """The page's text before and after its one map block's body."""
+    [block] = map_blocks(text)
+    return text[: block.body_start], text[block.body_end :]
+
+
+def test_map_block_on_a_human_page_keeps_every_byte_outside_it(
+    devwiki: Any, editor_client: Any, unique_title: Callable[..., str], tmp_path: Path,
+) -> None:
+    title, state = unique_title("Carte"), tmp_path / "s.sqlite"
+    assert editor_client.edit(title, HUMAN_MAP_PAGE)["edit"]["result"] == "Success"
+    [refused] = publish(devwiki, state, title, append=False).refused
+    assert refused[:2] == (title, "no-block") and bot_edits(editor_client, title) == 0
+    [first] = publish(devwiki, state, title).outcomes
+    _, text = revision(editor_client, title) or (0, "")
+    head, category = HUMAN_MAP_PAGE.split("[[Catégorie:Carte]]")
+    assert first.status == "edited" and text.startswith(head + OPEN_MARKER + "\n<mapframe ")
+    assert text.endswith(f"{CLOSE_MARKER}\n\n[[Catégorie:Carte]]{category}")
+    again = publish(devwiki, state, title)
+    assert [o.status for o in again.outcomes] == ["unchanged"]
+    name = f"Pôle Carte {uuid.uuid4().hex[:6]}"
+    assert editor_client.edit(unique_title("Fiche"), fiche(name, "Bretagne"))["edit"]
+    [third] = publish(devwiki, state, title).outcomes
+    _, changed = revision(editor_client, title) or (0, "")
+    assert third.status == "edited" and name in changed and name not in text
+    assert outside(changed) == outside(text) and bot_edits(editor_client, title) == 2
+    html = editor_client.get(action="parse", page=title, prop="text")["parse"]["text"]
+    assert "carte wikisync" not in html and "tenue par les bénévoles" in html  # hidden
+
+
+def test_map_page_is_created_with_its_block(
+    devwiki: Any, editor_client: Any, unique_title: Callable[..., str], tmp_path: Path,
+) -> None:
     title = unique_title("Carte")
-    args = ["-c", config_file(devwiki, tmp_path), "generate", "--no-blocks", "--map-page", title]
-    first = CliRunner().invoke(cli, args, env=wiki_env)
-    assert first.exit_code == 0, first.output
-    assert f"created: {title}" in first.output
-    assert (editor_client.read(title) or "").startswith("<!-- Carte générée")
-    second = CliRunner().invoke(cli, args, env=wiki_env)
-    assert second.exit_code == 0 and "written: 0, unchanged: 1" in second.output
-    devwiki.import_pages({unique_title("Fiche"): fiche(f"Pôle Carte {uuid.uuid4().hex[:6]}",
-                                                       "Bretagne")})
-    third = CliRunner().invoke(cli, args, env=wiki_env)
-    assert "written: 0" in third.output  # import_pages leaves no recent change: not seen
-    full = CliRunner().invoke(cli, ["-c", args[1], "pull", "--full"], env=wiki_env)
-    assert full.exit_code == 0, full.output
-    fourth = CliRunner().invoke(cli, args, env=wiki_env)
-    assert f"edited: {title}" in fourth.output and bot_edits(editor_client, title) == 2
+    [created] = publish(devwiki, tmp_path / "s.sqlite", title).outcomes
+    _, text = revision(editor_client, title) or (0, "")
+    assert created.status == "created" and text.startswith(f"{INTRO}\n\n{OPEN_MARKER}\n")
+    assert text.endswith(CLOSE_MARKER) and text.count("<mapframe") == 1
+    assert publish(devwiki, tmp_path / "s.sqlite", title).outcomes[0].status == "unchanged"

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from gen_helpers import PROJET, config, fake_wiki, fiche, fill_store
 
-from wikisync.config import Config
+from wikisync.config import Config, MapConfig
+from wikisync.errors import ConfigError
+from wikisync.generate.mapblock import CLOSE_MARKER, INTRO, OPEN_MARKER
 from wikisync.generate.run import generate_blocks, publish_map_page
 from wikisync.generate.templates import TemplateError
 from wikisync.store import Store
@@ -118,13 +120,58 @@ def test_a_broken_template_stops_before_any_write(store: Store, tmp_path: Path) 
     assert wiki.edits == [] and wiki.reads == 0
 
 
+KARTOGRAPHER = frozenset({"ParserFunctions", "Kartographer"})
+
+
 def test_map_page_is_created_then_only_rewritten_when_hubs_change(store: Store) -> None:
     wiki = fake_wiki(PAGES)
-    first = publish_map_page(writer(wiki, store), store, config(), "Carte")
-    assert first.status == "created" and "<mapframe" in (wiki.text("Carte") or "")
-    second = publish_map_page(writer(wiki, store), store, config(), "Carte")
+    [first] = publish_map_page(writer(wiki, store), store, config(), "Carte",
+                               KARTOGRAPHER).outcomes
+    created = wiki.text("Carte") or ""
+    assert first.status == "created" and created.startswith(INTRO + "\n\n" + OPEN_MARKER)
+    assert created.endswith(CLOSE_MARKER) and created.count("<mapframe") == 1
+    [second] = publish_map_page(writer(wiki, store), store, config(), "Carte",
+                                KARTOGRAPHER).outcomes
     assert second.status == "unchanged"
     fill_store(store, {**PAGES, "Vannes": fiche("Pôle de Vannes", "Bretagne",
                                                 commune="Vannes")})
-    third = publish_map_page(writer(wiki, store), store, config(), "Carte")
-    assert third.status == "edited" and "Pôle de Vannes" in (wiki.text("Carte") or "")
+    [third] = publish_map_page(writer(wiki, store), store, config(), "Carte",
+                               KARTOGRAPHER).outcomes
+    edited = wiki.text("Carte") or ""
+    assert third.status == "edited" and "Pôle de Vannes" in edited
+    assert edited.startswith(INTRO + "\n\n" + OPEN_MARKER) and edited.endswith(CLOSE_MARKER)
+    assert wiki.edits[-1][2].startswith("Carte des pôles ESS mise à jour")
+
+
+HUMAN_MAP_PAGE = ("Intro écrite par une personne.\n\n== Légende ==\n* vert : associations\n\n"
+                  "== Liens ==\n* [[Accueil]]\n\n[[Catégorie:Carte]]")
+
+
+def test_map_block_is_appended_before_the_categories_of_a_human_page(store: Store) -> None:
+    wiki = fake_wiki({**PAGES, "Carte": HUMAN_MAP_PAGE})
+    [outcome] = publish_map_page(writer(wiki, store), store, config(), "Carte",
+                                 KARTOGRAPHER).outcomes
+    text = wiki.text("Carte") or ""
+    head, tail = HUMAN_MAP_PAGE.split("[[Catégorie:Carte]]")
+    assert outcome.status == "edited" and text.startswith(head + OPEN_MARKER + "\n<mapframe")
+    assert text.endswith(CLOSE_MARKER + "\n\n[[Catégorie:Carte]]" + tail)
+    assert wiki.edits[-1][2].startswith("Carte des pôles ESS ajoutée à la page")
+
+
+def test_no_append_refuses_a_page_without_a_block(store: Store) -> None:
+    wiki = fake_wiki({**PAGES, "Carte": HUMAN_MAP_PAGE})
+    result = publish_map_page(writer(wiki, store), store, config(), "Carte", KARTOGRAPHER,
+                              append=False)
+    assert result.outcomes == [] and wiki.edits == [] and result.exit_code == 1
+    assert [(title, reason) for title, reason, _ in result.refused] == [("Carte", "no-block")]
+
+
+def test_a_missing_extension_is_refused_before_any_read(store: Store) -> None:
+    wiki = fake_wiki({**PAGES, "Carte": HUMAN_MAP_PAGE})
+    with pytest.raises(ConfigError, match="no Kartographer extension") as caught:
+        publish_map_page(writer(wiki, store), store, config(), "Carte", {"ParserFunctions"})
+    assert caught.value.exit_code == 2 and "Carte left untouched" in caught.value.message
+    maps = Config(map=MapConfig(extension="maps"))
+    with pytest.raises(ConfigError, match=r"no Maps extension.*\{\{#display_map:\}\}"):
+        publish_map_page(writer(wiki, store, maps), store, maps, "Carte", KARTOGRAPHER)
+    assert wiki.reads == 0 and wiki.edits == []

@@ -47,6 +47,7 @@ class Gateway:
         self.session = Session(self.transport, config.username, config.password)
         self.editor = Editor(self.session, self.transport)
         self._site: SiteInfo | None = None
+        self._extensions: frozenset[str] | None = None
 
     # --- counters and session ----------------------------------------------------------
 
@@ -95,6 +96,12 @@ class Gateway:
                       "uiprop": "groups|rights"}
             self._site = SiteInfo.from_api(self._call(params, "other").get("query", {}))
         return self._site
+
+    def extensions(self) -> frozenset[str]:
+        """The names of the extensions the wiki runs (one siteinfo request, then cached)."""
+        if self._extensions is None:
+            self._extensions = reads.extensions(self._call)
+        return self._extensions
 
     def server_time(self) -> str:
         """The wiki's current time (ISO 8601), for windows of recent changes."""

@@ -174,6 +174,13 @@ def template_redirects(call: Call, template: str, limit: int) -> list[str]:
     return [item["title"] for item in iter_list(call, params, "backlinks")]
 
 
+def extensions(call: Call) -> frozenset[str]:
+    """Names of the extensions the wiki runs (siteinfo ``siprop=extensions``), as listed."""
+    answer = call({"action": "query", "meta": "siteinfo", "siprop": "extensions"}, "other")
+    found = answer.get("query", {}).get("extensions", [])
+    return frozenset(str(item["name"]) for item in found if item.get("name"))
+
+
 def prefetch(source: Iterator[T], depth: int = 1) -> Iterator[T]:
     """Iterate ``source`` in a background thread, keeping up to ``depth`` items ready.
 

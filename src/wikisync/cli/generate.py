@@ -15,6 +15,7 @@ from wikisync.config import Config
 from wikisync.dataset import load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, ReadOnly, UsageError
 from wikisync.generate.fiches import FichePlan, create_fiches, plan_fiches
+from wikisync.generate.mapblock import check_extension
 from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page
 from wikisync.generate.templates import environment
 from wikisync.store import Store
@@ -85,7 +86,11 @@ def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
 @cli.command("generate")
 @click.argument("titles", nargs=-1)
 @click.option("--map-page", "map_page", metavar="TITLE",
-              help="Also write the map page (Kartographer or Maps) to this page, if changed.")
+              help="Also write the map (Kartographer or Maps) into this page's map block, "
+                   "if changed; refused (exit 2) when the wiki lacks the extension.")
+@click.option("--no-append", is_flag=True,
+              help="With --map-page: leave a page without a map block alone (exit 1) "
+                   "instead of appending the block.")
 @click.option("--no-blocks", is_flag=True, help="Do not regenerate the list blocks.")
 @click.option("--region-blocks/--no-region-blocks", default=None,
               help="Give region pages without a list one (default: [generate] region_blocks).")
@@ -97,14 +102,18 @@ def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
 @store_option
 @pass_app
 def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | None,
-                     no_blocks: bool, region_blocks: bool | None, prefixes: tuple[str, ...],
-                     dry_run: bool, no_pull: bool, max_edits: int | None,
+                     no_append: bool, no_blocks: bool, region_blocks: bool | None,
+                     prefixes: tuple[str, ...], dry_run: bool, no_pull: bool, max_edits: int | None,
                      store_path: str | None) -> None:
     """Regenerate the hub lists between {{Liste pôles ESS}} and {{Fin liste pôles ESS}}.
 
     Without TITLE, every stored page whose list would change; with TITLEs, those pages
     (read fresh). Only the text between the two templates is rewritten. Pulls first.
-    Exit 0 done, 1 a page left undone or a list with wrong parameters, 3 wiki stopped us.
+    --map-page writes only between <!-- début carte wikisync --> and <!-- fin carte
+    wikisync -->: a new page is created with the block, a page without one gets it at
+    its end (before its categories) unless --no-append.
+    Exit 0 done, 1 a page left undone or a list with wrong parameters, 2 the wiki lacks
+    the map extension (nothing written), 3 wiki stopped us.
 
     \b
     Example:
@@ -115,6 +124,8 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
     config = app.config
     with locked_store(app, "generate", store_path) as store:
         gateway = connect(config.require_wiki())
+        if map_page:
+            check_extension(config, gateway.extensions(), map_page)
         _pull_first(app, gateway, store, no_pull)
         with writing(app, store, gateway, "generate", dry_run, max_edits) as writer:
             result = GenerateResult()
@@ -123,7 +134,8 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
                     writer, store, config, titles=titles or None, region_blocks=region_blocks,
                     in_scope=lambda title: not prefixes or title.startswith(prefixes))
             if map_page:
-                result.outcomes.append(publish_map_page(writer, store, config, map_page))
+                publish_map_page(writer, store, config, map_page, gateway.extensions(),
+                                 append=not no_append, result=result)
     for line in generate_summary(result, dry_run):
         app.say(line)
     if writer.stopped:

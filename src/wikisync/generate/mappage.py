@@ -1,8 +1,9 @@
-"""The map page of the wiki: wikitext for the wiki's own map extension (pure, deterministic).
+"""The map of the wiki's map page: wikitext for the wiki's own map extension (pure).
 
 ``[map] extension`` chooses Kartographer (``<mapframe>`` with the GeoJSON inline) or the
 Maps extension (``{{#display_map:}}``, one marker per hub with the type's pictogram file).
 The same hubs always give the same text, so the page is rewritten only when hubs changed.
+The text is the body of the page's bot-owned block (``mapblock``), never a whole page.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from wikisync.config import Config
 from wikisync.export.geo import UNKNOWN_LABEL, MapData, MapSettings, Pin, bbox, map_data
 from wikisync.hubs import Hub, link_target
 
-HEADER = ("<!-- Carte générée par le robot wikisync à partir des fiches et des pages "
-          "régionales : ne pas modifier à la main, la page serait réécrite. -->")
 MAP_HEIGHT = 600
 MAP_WIDTH = 800  # the width the zoom is computed for (the frame itself is full width)
 DEFAULT_ICON = "Pôle ESS {key}.png"  # Maps extension: the type's pictogram (File: page)
@@ -115,7 +114,7 @@ def kartographer(data: MapData, settings: MapSettings) -> str:
     frame = (f'<mapframe width="full" height="{MAP_HEIGHT}" latitude="{lat}" '
              f'longitude="{lon}" zoom="{zoom}" text="{escape_text(settings.title)}">\n'
              f"{geojson}\n</mapframe>")
-    return "\n".join([HEADER, frame, "", *_legend(data, settings)]) + "\n"
+    return "\n".join([frame, "", *_legend(data, settings)]) + "\n"
 
 
 def _maps_field(text: str) -> str:
@@ -147,12 +146,12 @@ def maps_extension(data: MapData, settings: MapSettings, icon_pattern: str) -> s
         markers.append(_maps_marker(pin, settings.link_order, icon))
     body = ";\n".join(markers)
     call = f"{{{{#display_map:\n{body}\n|height={MAP_HEIGHT}px\n|width=100%\n}}}}"
-    return "\n".join([HEADER, call, "", *_legend(data, settings)]) + "\n"
+    return "\n".join([call, "", *_legend(data, settings)]) + "\n"
 
 
 def render_map_page(hubs: Sequence[Hub], config: Config, *,
                     icon_pattern: str = DEFAULT_ICON) -> str:
-    """The map page's wikitext for ``config.map.extension`` (kartographer or maps)."""
+    """The map block's body for ``config.map.extension`` (kartographer or maps)."""
     settings = MapSettings.from_config(config)
     data = map_data(hubs, settings)
     if config.map.extension == "maps":

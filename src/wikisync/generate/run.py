@@ -10,13 +10,14 @@ An unchanged list costs no request at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from wikisync.config import Config
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UnsafeEdit
 from wikisync.generate.lists import BlockRewriter, ListRenderer
+from wikisync.generate.mapblock import OPEN_WORDS, check_extension, map_blocks, new_page, place_map
 from wikisync.generate.mappage import render_map_page
 from wikisync.generate.templates import environment
 from wikisync.hubs import Hub, build_hubs
@@ -28,6 +29,7 @@ SUMMARY = "Liste des pôles ESS mise à jour"
 SUMMARY_ADDED = "Liste des pôles ESS ajoutée à la page de la région"
 MAP_RULE = "map-page"
 MAP_SUMMARY = "Carte des pôles ESS mise à jour"
+MAP_SUMMARY_ADDED = "Carte des pôles ESS ajoutée à la page"
 
 
 @dataclass
@@ -167,11 +169,39 @@ def generate_blocks(writer: PageWriter, store: Store, config: Config, *,
     return step.write(step.candidates(in_scope or (lambda title: True)))
 
 
-def publish_map_page(writer: PageWriter, store: Store, config: Config,
-                     title: str) -> WriteOutcome:
-    """Write the map page (``render_map_page``) when its text changed; create it if missing."""
-    text = render_map_page(build_hubs(store.records(), config.schema.types), config).rstrip()
-    if writer.gateway.read_page(title).missing:
-        return writer.create(title, text, [MAP_RULE], MAP_SUMMARY)
-    return writer.write(title, lambda old: None if old.rstrip() == text else text,
-                        [MAP_RULE], MAP_SUMMARY)
+def publish_map_page(writer: PageWriter, store: Store, config: Config, title: str,
+                     extensions: Collection[str], *, append: bool = True,
+                     result: GenerateResult | None = None) -> GenerateResult:
+    """Write the map into the page's bot-owned block, only on a wiki with the map extension.
+
+    ``extensions`` are the wiki's (``Gateway.extensions``); a missing one raises
+    ``ConfigError`` before any read. A missing page is created with the block; a page
+    without one gets it appended (or, with ``append`` False, is refused: ``no-block``);
+    the block is rewritten only when the map changed. Outside it, no byte changes.
+    """
+    check_extension(config, extensions, title)
+    result = result if result is not None else GenerateResult()
+    body = render_map_page(build_hubs(store.records(), config.schema.types), config).strip("\n")
+    page = writer.gateway.read_page(title)
+    if page.missing:
+        result.outcomes.append(writer.create(title, new_page(body), [MAP_RULE], MAP_SUMMARY))
+    elif not append and not page.redirect_target and not map_blocks(page.content or ""):
+        result.refused.append((title, "no-block", f"no <!-- {OPEN_WORDS} --> block on the "
+                               "page (--no-append: nothing added)"))
+    else:
+        transform = _map_transform(body, append, config, store.get_json(META_REDIRECTS, {}))
+        result.outcomes.append(writer.write(title, transform, [MAP_RULE], MAP_SUMMARY))
+    return result
+
+
+def _map_transform(body: str, append: bool, config: Config,
+                   aliases: dict[str, str]) -> Callable[[str], Rewrite | None]:
+    """The writer's transform for the map page: the map placed in the fresh text's block."""
+
+    def run(text: str) -> Rewrite | None:
+        """Place the map in ``text``'s block (appending one when allowed)."""
+        added = not map_blocks(text)
+        new = place_map(text, body, append=append, schema=config.schema, aliases=aliases)
+        return Rewrite(new, summary=MAP_SUMMARY_ADDED if added else MAP_SUMMARY)
+
+    return run
