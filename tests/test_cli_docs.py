@@ -16,7 +16,10 @@ README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8"
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     """Every command path below the group, e.g. ``templates install``."""
     found: list[tuple[str, click.Command]] = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the top group loads its commands lazily
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = f"{prefix}{name}"
         found.append((path, command))
         if isinstance(command, click.Group):

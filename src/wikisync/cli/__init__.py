@@ -1,17 +1,7 @@
-"""Command-line interface: importing the command modules registers them on ``cli``."""
+"""Command-line interface: ``cli`` imports each command's module only when it runs."""
 
 from __future__ import annotations
 
-from wikisync.cli import (  # noqa: F401 - each module registers its commands on ``cli``
-    audit,
-    check,
-    export,
-    generate,
-    offline,
-    ops,
-    pull,
-    sync,
-)
 from wikisync.cli.main import cli
 
 

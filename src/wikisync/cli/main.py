@@ -7,23 +7,23 @@ core, and print. No core module imports click.
 from __future__ import annotations
 
 import functools
-import logging
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from wikisync import __version__
-from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, WikisyncError, redact
-from wikisync.logs import JsonFormatter, RedactingFilter
-from wikisync.ops.lock import LockBusy, LockInfo, RunLock, run_lock
-from wikisync.store import Store
 
-log = logging.getLogger("wikisync.cli")
+if TYPE_CHECKING:  # config, lock and store are imported when a command first needs them
+    from wikisync.config import Config
+    from wikisync.ops.lock import LockInfo, RunLock
+    from wikisync.store import Store
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,14 +35,15 @@ class AppContext:
     config_flag: str | None = None
     verbosity: int = 0  # -1 quiet, 0 normal, 1 verbose
     debug: bool = False
-    overrides: dict[str, Any] = field(default_factory=dict)
     _config: Config | None = None
 
     @property
     def config(self) -> Config:
         """Load the config once, on first use (offline commands never need it)."""
         if self._config is None:
-            self._config = load_config(self.config_flag, overrides=self.overrides)
+            from wikisync.config import load_config
+
+            self._config = load_config(self.config_flag)
         return self._config
 
     def say(self, message: str) -> None:
@@ -65,7 +66,95 @@ class WikisyncGroup(click.Group):
             ctx.exit(exc.exit_code)
 
 
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a command lives (``module:attr``) and its one-line help, known without importing."""
+
+    target: str
+    help: str
+
+    def load(self) -> click.Command:
+        """Import the command's module (only now) and return the command object."""
+        module, _, attr = self.target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.target} is not a click command")
+        return command
+
+
+# Each command's module is imported only when that command runs (or shows its own --help),
+# so that ``wikisync --version`` and a pull do not pay for audit, jinja2, rich...
+# The help strings are the first line of each command's docstring (a test keeps them equal).
+_TABLE = [
+    ("audit", "wikisync.cli.audit:audit_command",
+     "Compare the wiki (from the store) with the reference dataset and the map."),
+    ("check", "wikisync.cli.check:check",
+     "Connect to the wiki, log in, and print the wiki and account facts."),
+    ("create", "wikisync.cli.generate:create_command",
+     "Create a fiche for each dataset hub that has no page on the wiki yet."),
+    ("export", "wikisync.cli.export:export_command",
+     "Export the records of the last pull as JSON or CSV, or the map of the hubs."),
+    ("generate", "wikisync.cli.generate:generate_command",
+     "Regenerate the hub lists between {{Liste pôles ESS}} and {{Fin liste pôles ESS}}."),
+    ("history", "wikisync.cli.sync:history_command",
+     "List what each run changed on the wiki (from the journal), newest run first."),
+    ("init", "wikisync.cli.ops:init_command",
+     "Write a commented wikisync.toml, then check the connection as `check` does."),
+    ("parse", "wikisync.cli.offline:parse_command",
+     "Print the records of one page's wikitext (FILE, or - for stdin)."),
+    ("pull", "wikisync.cli.pull:pull_command",
+     "Update the local store from the wiki: incremental, or everything with --full."),
+    ("run", "wikisync.cli.ops:run_command",
+     "One scheduled cycle: pull, lists, sync, exports, audit; one summary at the end."),
+    ("set", "wikisync.cli.offline:set_command",
+     "Set (or remove) one template parameter in a page's wikitext and print the result."),
+    ("status", "wikisync.cli.ops:status_command",
+     "Last run, checkpoint age, store contents, open problems, and whether editing is on."),
+    ("sync", "wikisync.cli.sync:sync_command",
+     "Apply the write rules (map links, dataset, geocoding) to the wiki."),
+    ("templates", "wikisync.cli.ops:templates_group",
+     "The wiki-side templates the contract names (infobox, rows, list markers, helpers)."),
+]
+COMMANDS: dict[str, LazyCommand] = {name: LazyCommand(target, help)
+                                    for name, target, help in _TABLE}
+
+
+class LazyGroup(WikisyncGroup):
+    """The top group: commands come from ``COMMANDS`` and are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, without importing any command module."""
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, importing its module now if it is not loaded yet."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = COMMANDS[cmd_name].load()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The ``Commands:`` list of ``--help`` from the table's help lines (no import)."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, self._short_help(name, limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def _short_help(self, name: str, limit: int) -> str:
+        """A command's short help, as click shortens it, from the table when it is there."""
+        if name in COMMANDS:
+            return click.Command(name, help=COMMANDS[name].help).get_short_help_str(limit)
+        return self.commands[name].get_short_help_str(limit)
+
+
 def _setup_logging(verbosity: int, debug: bool, log_format: str) -> None:
+    """Send wikisync's log lines to stderr, as text or JSON, redacted (imported here: slow)."""
+    import logging
+
+    from wikisync.logs import JsonFormatter, RedactingFilter
+
     level = logging.DEBUG if debug else logging.INFO if verbosity > 0 else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
@@ -79,7 +168,7 @@ def _setup_logging(verbosity: int, debug: bool, log_format: str) -> None:
     root.propagate = False
 
 
-@click.group(cls=WikisyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wikisync")
 @click.option("-c", "--config", "config_flag", type=click.Path(dir_okay=False),
               help="Config file (default: $WIKISYNC_CONFIG, else ./wikisync.toml).")
@@ -132,6 +221,10 @@ def pass_app(func: F) -> F:
 
 def json_logs() -> bool:
     """Whether ``--log-format json`` is on (then stderr carries only JSON objects)."""
+    import logging
+
+    from wikisync.logs import JsonFormatter
+
     handlers = logging.getLogger("wikisync").handlers
     return any(isinstance(h.formatter, JsonFormatter) for h in handlers)
 
@@ -139,6 +232,9 @@ def json_logs() -> bool:
 def say_err(message: str, error: bool = True) -> None:
     """One line on stderr: ``wikisync: [error: ]…``, or a JSON log record under json logs."""
     if json_logs():
+        import logging
+
+        log = logging.getLogger("wikisync.cli")
         log.log(logging.ERROR if error else logging.WARNING, message)
     else:
         click.echo(f"wikisync: {'error: ' if error else ''}{message}", err=True)
@@ -154,6 +250,8 @@ def waiting(holder: LockInfo | None) -> None:
 def command_lock(app: AppContext, command: str, store_path: str | None = None,
                  wait: bool = False) -> Iterator[RunLock]:
     """Hold the run lock of the store for a command; when taken: one line, exit 0."""
+    from wikisync.ops.lock import LockBusy, run_lock
+
     state = store_path or app.config.state_path
     try:
         with run_lock(state, command, wait=wait, on_wait=waiting) as hold:
@@ -167,6 +265,8 @@ def command_lock(app: AppContext, command: str, store_path: str | None = None,
 def locked_store(app: AppContext, command: str, store_path: str | None = None,
                  wait: bool = False) -> Iterator[Store]:
     """The state store, opened under the run lock: for every command that writes."""
+    from wikisync.store import Store
+
     state = store_path or app.config.state_path
     with command_lock(app, command, state, wait), Store(state) as store:
         yield store

@@ -1,24 +1,6 @@
 """Operations: the scheduled cycle (``run``), the run lock, ``status``, ``init``, templates.
 
-Core only (no click): the commands in ``wikisync.cli.ops`` call these and print.
+Core only (no click): the commands in ``wikisync.cli.ops`` call these and print. Import the
+modules themselves (``wikisync.ops.cycle``, ``wikisync.ops.lock``…): this package re-exports
+nothing, so that taking the run lock does not import the whole cycle.
 """
-
-from wikisync.ops.cycle import Cycle, CycleResult, RunOptions, run_cycle
-from wikisync.ops.lock import LockBusy, LockInfo, RunLock, lock_path, read_lock, run_lock
-from wikisync.ops.report import SUMMARY_KEYS, summary, summary_lines
-
-__all__ = [
-    "SUMMARY_KEYS",
-    "Cycle",
-    "CycleResult",
-    "LockBusy",
-    "LockInfo",
-    "RunLock",
-    "RunOptions",
-    "lock_path",
-    "read_lock",
-    "run_cycle",
-    "run_lock",
-    "summary",
-    "summary_lines",
-]
