@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 import click
 
-from wikisync.cli.main import AppContext, cli, pass_app
+from wikisync.cli.main import AppContext, cli, pass_app, store_option
 from wikisync.errors import UsageError
 from wikisync.model import Record
-from wikisync.parse import PageParse, parse_page, set_param
+from wikisync.parse import PageParse, PageReader, set_param
 from wikisync.parse.diff import unified_diff
 from wikisync.parse.edit import remove_param
-from wikisync.parse.names import Aliases
+from wikisync.parse.names import Aliases, template_key
+from wikisync.parse.page import scan
+from wikisync.parse.tree import parse_wikitext
 from wikisync.schema import Schema
+from wikisync.store import Store
+from wikisync.sync.pull import META_REDIRECTS
+
+log = logging.getLogger("wikisync.cli.offline")
 
 TABLE_COLUMNS = ("source", "instance", "name", "type", "commune", "lat", "lon", "problems")
 
@@ -47,6 +55,59 @@ def parse_aliases(values: tuple[str, ...]) -> Aliases:
             raise UsageError(f"--alias {value!r}: expected REDIRECT=TEMPLATE")
         aliases.setdefault(target.strip(), []).append(redirect.strip())
     return aliases
+
+
+def store_aliases(app: AppContext, store_path: str | None) -> dict[str, list[str]]:
+    """The template redirects pull learnt, from ``--store`` or the ``-c`` config's store.
+
+    A ``--store`` that does not exist is a usage error; a config's store that does not
+    exist yet (no pull so far) gives none. The store is only read.
+    """
+    path = store_path or (app.config.state_path if app.config_flag else None)
+    if path is None:
+        return {}
+    if not Path(path).is_file():
+        if store_path:
+            raise UsageError(f"--store {store_path}: no such state file")
+        log.info("no state file at %s yet: no template redirects from the store", path)
+        return {}
+    with Store(path) as store:
+        redirects: dict[str, list[str]] = store.get_json(META_REDIRECTS, {}) or {}
+    count = sum(len(names) for names in redirects.values())
+    log.info("template redirects from the store %s: %d", path, count)
+    return redirects
+
+
+def all_aliases(app: AppContext, store_path: str | None,
+                options: tuple[str, ...]) -> dict[str, list[str]]:
+    """``--alias`` options merged with the store's redirects (target -> redirect names)."""
+    merged: dict[str, list[str]] = {}
+    for source in (store_aliases(app, store_path), parse_aliases(options)):
+        for target, names in source.items():
+            known = merged.setdefault(target, [])
+            known += [name for name in names if name not in known]
+    return merged
+
+
+def applied_aliases(text: str, reader: PageReader) -> list[str]:
+    """``written name -> template`` for each call on the page matched only through an alias."""
+    canonical = dict(zip(("fiche", "region", "row"), reader.schema.record_templates,
+                         strict=True))
+    own = {template_key(name) for name in canonical.values()}
+    found: dict[str, str] = {}
+    for template in scan(parse_wikitext(text)).templates:
+        kind = reader.matcher.kind(str(template.name))
+        key = template_key(str(template.name))
+        if kind is not None and key not in own:
+            found.setdefault(key, canonical[kind])
+    return [f"{name} -> {target}" for name, target in found.items()]
+
+
+def report_aliases(aliases: Mapping[str, Iterable[str]], applied: list[str]) -> None:
+    """With -v: the aliases known, and those this page used (stderr, never stdout)."""
+    known = sum(len(list(names)) for names in aliases.values())
+    log.info("template aliases known: %d; applied on this page: %s", known,
+             ", ".join(applied) or "none")
 
 
 def schema_of(app: AppContext) -> Schema:
@@ -101,13 +162,19 @@ ALIAS_HELP = "A template redirect, as REDIRECT=TEMPLATE (repeatable)."
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json",
               show_default=True, help="JSON (the public record format) or a text table.")
 @click.option("--alias", "aliases", multiple=True, metavar="REDIRECT=TEMPLATE", help=ALIAS_HELP)
+@store_option
 @pass_app
 def parse_command(app: AppContext, file: str, title: str | None, fmt: str,
-                  aliases: tuple[str, ...]) -> None:
+                  aliases: tuple[str, ...], store_path: str | None) -> None:
     """Print the records of one page's wikitext (FILE, or - for stdin).
 
     Reading never fails: broken markup, nobots and the like are listed as problems
     (see docs/records.md). The wiki is not contacted.
+
+    Template names are the schema's (built in, or [schema] of -c CONFIG, which also
+    gives the parameter aliases) plus their redirects: those pull learnt, read from the
+    state store (--store FILE, or the [state] path of -c CONFIG), and each --alias.
+    "wikisync -v parse" says on stderr how many were known and which this page used.
 
     \b
     Example:
@@ -115,8 +182,10 @@ def parse_command(app: AppContext, file: str, title: str | None, fmt: str,
       wikisync parse - --title "Pôles ESS en Bretagne" --format table < page.wiki
     """
     text = read_text(file)
-    page = parse_page(text, default_title(file) if title is None else title,
-                      schema_of(app), parse_aliases(aliases))
+    alias_map = all_aliases(app, store_path, aliases)
+    reader = PageReader(schema_of(app), alias_map)
+    page = reader.read(text, default_title(file) if title is None else title)
+    report_aliases(alias_map, applied_aliases(text, reader))
     if fmt == "table":
         write_out(format_table(page))
     else:
@@ -138,15 +207,20 @@ def parse_command(app: AppContext, file: str, title: str | None, fmt: str,
 @click.option("--diff", "as_diff", is_flag=True, help="Print a unified diff, not the new text.")
 @click.option("--title", help="Page title used in messages and the diff header.")
 @click.option("--alias", "aliases", multiple=True, metavar="REDIRECT=TEMPLATE", help=ALIAS_HELP)
+@store_option
 @pass_app
 def set_command(app: AppContext, file: str, template: str, param: str, value: str | None,
                 remove: bool, instance: int, raw: bool, as_diff: bool, title: str | None,
-                aliases: tuple[str, ...]) -> None:
+                aliases: tuple[str, ...], store_path: str | None) -> None:
     """Set (or remove) one template parameter in a page's wikitext and print the result.
 
     Only that parameter's value changes; the rest of the page stays byte-identical. A page
     whose problems make an edit unsafe (nobots, broken template, unclosed comment, two
     infoboxes, a duplicated target parameter) is refused: one error line, exit code 1.
+
+    Template names and aliases are found as by parse: the schema's (-c CONFIG's [schema]),
+    the redirects pull learnt (--store FILE, or the [state] path of -c CONFIG) and each
+    --alias; "wikisync -v set" says on stderr which ones this page used.
 
     \b
     Example:
@@ -157,7 +231,8 @@ def set_command(app: AppContext, file: str, template: str, param: str, value: st
         raise UsageError("give exactly one of --value and --remove")
     text = read_text(file)
     page_title = default_title(file) if title is None else title
-    schema, alias_map = schema_of(app), parse_aliases(aliases)
+    schema, alias_map = schema_of(app), all_aliases(app, store_path, aliases)
+    report_aliases(alias_map, applied_aliases(text, PageReader(schema, alias_map)))
     if value is None:
         new = remove_param(text, template, param, instance=instance, schema=schema,
                            aliases=alias_map, title=page_title)
