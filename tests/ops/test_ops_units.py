@@ -11,9 +11,9 @@ import pytest
 
 from wikisync.config import Config, SafetyConfig
 from wikisync.errors import ConfigError
+from wikisync.files import write_atomic
 from wikisync.model import Record
 from wikisync.ops.cycle import CycleResult, RunOptions
-from wikisync.ops.files import write_atomic
 from wikisync.ops.outputs import audit_differences, report_format, run_audit, write_exports
 from wikisync.ops.report import SUMMARY_KEYS, summary, summary_lines
 from wikisync.ops.templates import WikiTemplate, install_lines, install_templates

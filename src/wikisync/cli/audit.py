@@ -22,9 +22,11 @@ from wikisync.audit.render import (
     summary_line,
 )
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
+from wikisync.cli.state import state_file
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
+from wikisync.files import write_atomic
 from wikisync.hubs import article_base
 from wikisync.store import Store
 from wikisync.sync import pull
@@ -68,10 +70,7 @@ def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: st
     if output is None:
         click.echo(report, nl=False)
         return
-    try:
-        Path(output).write_text(report, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None
+    write_atomic(output, report)  # a failure leaves the previous report as it was
     app.say(f"{summary_line(diffs)} (report in {output})")
 
 
@@ -111,7 +110,7 @@ def audit_command(app: AppContext, dataset_path: str | None, map_path: str | Non
     dataset_path = dataset_path or config.dataset.path
     dataset = load_dataset(dataset_path, config.schema) if dataset_path else None
     map_data = load_map(map_path) if map_path else None
-    state = store_path or config.state_path
+    state = state_file(app, store_path)
     if not do_pull and not Path(state).is_file():
         raise UsageError(f"no store at {state}: run `wikisync pull` first (or add --pull)")
     context = _context(config, {"dataset": dataset_path, "map": map_path})

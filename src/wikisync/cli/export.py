@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import click
 
 from wikisync.cli.main import AppContext, cli, pass_app, store_option
+from wikisync.cli.state import state_file
 from wikisync.errors import UsageError
 from wikisync.export import EXPORTERS
 from wikisync.export.mapformats import MAP_FORMATS, configure_map_formats  # registers them
+from wikisync.files import write_atomic
 from wikisync.store import Store
 
 
@@ -44,7 +47,7 @@ def export_command(app: AppContext, fmt: str, output: str | None, source: str | 
       wikisync export --source fiche --problems-only
       wikisync export --format html -o carte.html
     """
-    path = store_path or app.config.state_path
+    path = state_file(app, store_path)
     if not Path(path).is_file():
         raise UsageError(f"no store at {path}: run `wikisync pull` first")
     if fmt in MAP_FORMATS:
@@ -54,8 +57,9 @@ def export_command(app: AppContext, fmt: str, output: str | None, source: str | 
     with Store(path) as store:
         records = store.records(source=source, problems_only=problems_only)
         if output and output != "-":
-            with open(output, "w", encoding="utf-8", newline="") as out:
-                count = exporter.write(records, out)
+            buffer = io.StringIO()  # the whole text first: a failure leaves the old file
+            count = exporter.write(records, buffer)
+            write_atomic(output, buffer.getvalue())
             if app.verbosity >= 0:
                 click.echo(f"exported {count} records to {output} ({fmt})", err=True)
         else:

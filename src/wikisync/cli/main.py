@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from wikisync import __version__
+from wikisync.cli.state import state_file
 from wikisync.errors import EXIT_OK, WikisyncError, redact
 
 if TYPE_CHECKING:  # config, lock and store are imported when a command first needs them
@@ -252,7 +253,7 @@ def command_lock(app: AppContext, command: str, store_path: str | None = None,
     """Hold the run lock of the store for a command; when taken: one line, exit 0."""
     from wikisync.ops.lock import LockBusy, run_lock
 
-    state = store_path or app.config.state_path
+    state = state_file(app, store_path)
     try:
         with run_lock(state, command, wait=wait, on_wait=waiting) as hold:
             yield hold
@@ -267,6 +268,6 @@ def locked_store(app: AppContext, command: str, store_path: str | None = None,
     """The state store, opened under the run lock: for every command that writes."""
     from wikisync.store import Store
 
-    state = store_path or app.config.state_path
+    state = state_file(app, store_path)
     with command_lock(app, command, state, wait), Store(state) as store:
         yield store

@@ -28,6 +28,7 @@ from wikisync.cli.main import (
     store_option,
     waiting,
 )
+from wikisync.cli.state import state_file
 from wikisync.cli.sync import reporter
 from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, ConfigError, WikisyncError
@@ -125,7 +126,7 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
                          audit=do_audit, audit_report=audit_report, publish=publish)
     try:
         config = app.config
-        state = store_path or config.state_path
+        state = state_file(app, store_path)
         with run_lock(state, "run", wait=wait, on_wait=waiting), Store(state) as store:
             result = run_cycle(store, config, options,
                                out=_run_reporter(app, as_json))
@@ -169,7 +170,7 @@ def status_command(app: AppContext, offline: bool, as_json: bool,
       wikisync status --offline --json
     """
     config = app.config
-    local = store_status(store_path or config.state_path)
+    local = store_status(state_file(app, store_path))
     remote = None if offline else wiki_status(connect_gateway(app), config)
     if as_json:
         click.echo(json.dumps(as_dict(local, remote), ensure_ascii=False))
@@ -303,7 +304,7 @@ def templates_install(app: AppContext, force: bool, dry_run: bool, directory: st
     """
     config = app.config
     templates = load_templates(directory or wiki_templates_dir())
-    state = store_path or config.state_path
+    state = state_file(app, store_path)
     with command_lock(app, "templates install", state), Store(state) as store:
         gateway = connect(config.require_wiki())
         result = install_templates(gateway, store, config, templates, force=force,

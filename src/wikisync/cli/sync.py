@@ -11,6 +11,7 @@ import click
 
 from wikisync.api import connect
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, scope_options, store_option
+from wikisync.cli.state import state_file
 from wikisync.store import JournalEntry, RunInfo, Store
 from wikisync.sync.planner import Note
 from wikisync.sync.rules import RULE_NAMES
@@ -213,7 +214,7 @@ def history_command(app: AppContext, run_id: int | None, title: str | None, show
       wikisync history --run 12 --diff
     """
     colour = sys.stdout.isatty()
-    with Store(store_path or app.config.state_path) as store:
+    with Store(state_file(app, store_path)) as store:
         runs = [r for r in store.runs(limit=10_000) if run_id is None or r.id == run_id]
         if run_id is not None and not runs:
             raise click.UsageError(f"no run {run_id} in the store")

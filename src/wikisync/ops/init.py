@@ -15,6 +15,7 @@ from pathlib import Path
 from wikisync.api import Gateway, SiteInfo
 from wikisync.config import WikiConfig
 from wikisync.errors import UsageError
+from wikisync.files import write_atomic
 from wikisync.resources import example_config
 
 PASSWORD_HELP = (
@@ -97,10 +98,7 @@ def write_config(path: str | Path, answers: InitAnswers, *, force: bool = False)
     if target.exists() and not force:
         raise UsageError(f"{target} exists: not overwritten (use --force to replace it)")
     text = render_config(example_config().read_text(encoding="utf-8"), answers)
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{target}: cannot write: {exc.strerror}") from None
+    write_atomic(target, text)  # --force over a config: a failure leaves the old one
     return target
 
 

@@ -15,8 +15,8 @@ from wikisync.dataset import load_dataset
 from wikisync.errors import ConfigError
 from wikisync.export import EXPORTERS
 from wikisync.export.mapformats import configure_map_formats
+from wikisync.files import write_atomic
 from wikisync.hubs import article_base
-from wikisync.ops.files import write_atomic
 from wikisync.store import Store
 
 log = logging.getLogger("wikisync.ops")
