@@ -10,6 +10,9 @@ and the environment. Change a rule here and in docs/architecture.md together.
 from __future__ import annotations
 
 import ast
+import re
+import sys
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +31,6 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors", "schema"},
     "logs": {"errors"},
     "resources": {"errors"},
-    "files": {"errors"},
     "ui": set(),
     "hubs": BASE,
     "parse": BASE,
@@ -42,10 +44,9 @@ ALLOWED: dict[str, set[str]] = {
     "sync": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
                     "generate", "audit.values"},
     "ops": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
-                   "generate", "audit", "sync", "logs", "resources", "files"},
+                   "generate", "audit", "sync", "logs", "resources"},
     "cli": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
-                   "generate", "audit", "sync", "ops", "logs", "ui", "resources", "files",
-                   "__init__"},
+                   "generate", "audit", "sync", "ops", "logs", "ui", "resources", "__init__"},
     "devwiki": {"errors"},
     "__main__": {"cli"},
     "__init__": set(),
@@ -53,9 +54,7 @@ ALLOWED: dict[str, set[str]] = {
 # Library (or stdlib module) -> the units, or unit.module, that may import it.
 THIRD_PARTY: dict[str, set[str]] = {
     "requests": {"api"},
-    "mwclient": {"api"},
     "tenacity": {"api"},
-    "urllib3": {"api"},
     "geopy": {"api"},
     "urllib.request": {"api", "devwiki"},
     "http.client": {"api", "devwiki"},
@@ -230,3 +229,97 @@ def test_the_checker_allows_what_the_rules_allow(tmp_path: Path, source: str) ->
     file.parent.mkdir(parents=True)
     file.write_text(source, encoding="utf-8")
     assert violations(tmp_path / "wikisync") == []
+
+
+# --- declared dependencies: each one imported, each import declared ----------------------
+
+PYPROJECT = Path(__file__).parents[1] / "pyproject.toml"
+BENCH = Path(__file__).parents[1] / "bench"
+# Distribution name -> import name, where they differ (others: lower case, "-" -> "_").
+IMPORT_NAMES: dict[str, str] = {"pyyaml": "yaml", "beautifulsoup4": "bs4"}
+
+
+def import_name(requirement: str) -> str:
+    """The top-level module a requirement such as ``"Jinja2>=3.1"`` installs."""
+    name = re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0].lower()
+    return IMPORT_NAMES.get(name, name.replace("-", "_").replace(".", "_"))
+
+
+def declared(pyproject_text: str) -> tuple[set[str], set[str]]:
+    """The import names of ``[project] dependencies`` and of the ``bench`` extra."""
+    project = tomllib.loads(pyproject_text)["project"]
+    bench = project.get("optional-dependencies", {}).get("bench", [])
+    return ({import_name(r) for r in project.get("dependencies", [])},
+            {import_name(r) for r in bench})
+
+
+def third_party(root: Path) -> dict[str, str]:
+    """Every non-stdlib top-level module imported under ``root`` -> the first file doing so."""
+    found: dict[str, str] = {}
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for top in {name.split(".")[0] for name in names}:
+                if top not in sys.stdlib_module_names and top != "wikisync":
+                    found.setdefault(top, f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def dependency_violations(pyproject_text: str, src: Path, bench: Path) -> list[str]:
+    """Declared dependencies nothing imports, and imports nothing declares."""
+    runtime, extra = declared(pyproject_text)
+    in_src, in_bench = third_party(src), third_party(bench)
+    found = [f"dependency {name!r} is declared but src/ never imports it"
+             for name in sorted(runtime - set(in_src))]
+    found += [f"bench extra {name!r} is declared but bench/ never imports it"
+              for name in sorted(extra - set(in_bench))]
+    found += [f"{where}: imports {name!r}, which [project] dependencies do not declare"
+              for name, where in sorted(in_src.items()) if name not in runtime]
+    found += [f"bench/{where}: imports {name!r}, which neither the dependencies nor the "
+              "bench extra declare" for name, where in sorted(in_bench.items())
+              if name not in runtime | extra]
+    return found
+
+
+def test_every_declared_dependency_is_imported_and_every_import_declared() -> None:
+    assert dependency_violations(PYPROJECT.read_text(encoding="utf-8"), SRC, BENCH) == []
+
+
+FAKE_PYPROJECT = """[project]
+name = "x"
+dependencies = ["requests>=2", "Jinja2>=3.1"]
+[project.optional-dependencies]
+bench = ["mwclient>=0.11"]
+"""
+
+
+@pytest.mark.parametrize(("pyproject", "src", "bench", "message"), [
+    (FAKE_PYPROJECT.replace('"Jinja2>=3.1"', '"Jinja2>=3.1", "geopy>=2"'),
+     "import requests\nimport jinja2\n", "import mwclient\n",
+     "dependency 'geopy' is declared but src/ never imports it"),
+    (FAKE_PYPROJECT, "import requests\nfrom jinja2 import Environment\n", "import os\n",
+     "bench extra 'mwclient' is declared but bench/ never imports it"),
+    (FAKE_PYPROJECT, "import requests\nimport jinja2\nimport urllib3.util\n",
+     "import mwclient\n", "imports 'urllib3', which [project] dependencies do not declare"),
+    (FAKE_PYPROJECT, "import requests\nimport jinja2\n", "import mwclient\nimport pywikibot\n",
+     "imports 'pywikibot', which neither the dependencies nor the bench extra declare"),
+])
+def test_the_dependency_checker_catches_an_untrue_dependency(
+        tmp_path: Path, pyproject: str, src: str, bench: str, message: str) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.py").write_text(src + "import os\nfrom . import b\n", "utf-8")
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "bench" / "b.py").write_text(bench + "from wikisync.parse import x\n", "utf-8")
+    found = dependency_violations(pyproject, tmp_path / "src", tmp_path / "bench")
+    assert len(found) == 1 and message in found[0], found
+
+
+def test_import_names_of_requirements() -> None:
+    assert [import_name(r) for r in ("Jinja2>=3.1", "mwparserfromhell>=0.6", "PyYAML",
+                                     "typing-extensions; python_version<'3.12'")] == [
+        "jinja2", "mwparserfromhell", "yaml", "typing_extensions"]
