@@ -8,7 +8,8 @@ from typing import Any, Literal
 Source = Literal["fiche", "row", "region"]
 
 # Problem codes (README documents each). Unsafe ones forbid any automatic edit of the page.
-UNSAFE_CODES = frozenset({"broken-template", "two-infoboxes", "unclosed-comment", "nobots"})
+UNSAFE_CODES = frozenset({"broken-template", "two-infoboxes", "unclosed-comment", "nobots",
+                          "control-character"})
 PROBLEM_CODES = (
     "duplicate-param",
     "unknown-type",
@@ -20,6 +21,7 @@ PROBLEM_CODES = (
     "broken-template",
     "unclosed-comment",
     "nobots",
+    "control-character",
 )
 
 # The public JSON field order of a record.

@@ -33,11 +33,14 @@ SAFE_VALUES = st.sampled_from([
     "45 <!-- en 2009 -->", "2005<ref>Étude 2009</ref>", "{{Coord|48.39|-4.49}}",
     "[http://a.example.org Site]", "12&nbsp;rue X", "l’ESS & co", "''Pôle''", "R&D",
 ])
-# plain values the bot may write: anything without NUL, markup included
+# what MediaWiki turns into U+FFFD on save (C0 controls but tab/LF/CR, U+FFFE, U+FFFF):
+# a value holding one cannot be written exactly (refused, see test_splice_property)
+UNSTORABLE = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])) + "\ufffe\uffff"
+# plain values the bot may write: anything MediaWiki stores as written, markup included
 BOT_VALUES = st.text(
     alphabet=st.one_of(
         st.sampled_from(MARKUP_CHARS + "’\u00a0"),
-        st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+        st.characters(blacklist_characters=UNSTORABLE, blacklist_categories=("Cs",)),
     ),
     max_size=30,
 ) | st.sampled_from(["a|b", "{{x}}", "a}}", "&amp;", "=x", "~~~~", "</nowiki>", "x\ny"])

@@ -73,8 +73,9 @@ def test_removing_keeps_the_layout() -> None:
          "{{Pôle ESS\n| nom = A\n| type = b\n| carte = U\n}}"),
         ("{{Pôle ESS\n| nom  = A\n| type = b\n}}",
          "{{Pôle ESS\n| nom  = A\n| type = b\n| carte = U\n}}"),
+        # the indent before ``|`` belongs to the previous value: the new line cannot have it
         ("{{Pôle ESS\n\t| nom\t= A\n\t| type\t= b\n}}",
-         "{{Pôle ESS\n\t| nom\t= A\n\t| type\t= b\n\t| carte\t= U\n}}"),
+         "{{Pôle ESS\n\t| nom\t= A\n\t| type\t= b\n| carte\t= U\n}}"),
         ("{{Pôle ESS}}", "{{Pôle ESS|carte=U}}"),
         ("{{Pôle ESS\n}}", "{{Pôle ESS\n| carte = U\n}}"),
         ("{{Pôle ESS|A|type=b}}", "{{Pôle ESS|A|type=b|carte=U}}"),

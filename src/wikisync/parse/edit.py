@@ -1,12 +1,17 @@
-"""Lossless write-back: change one parameter's value and leave every other byte alone.
+"""Lossless write-back: every edit is one splice of the page's text, proven before it is kept.
 
-The page is parsed once; each change replaces the value of one ``Parameter`` in the tree (or
-adds or removes one parameter) and the tree is printed back, so everything that was not
-touched prints exactly as it was read.  ``Template.add``/``remove`` are never used: they drop
-comments and ``<ref>``s in the value and silently delete duplicate parameters.
+The rule (docs/records.md, "The edit rule"): ``set`` replaces only the value's span (from
+after ``=`` to the next ``|`` or ``}}``); ``remove`` deletes only the parameter's span (its
+``|``, name, ``=`` and value); ``add`` inserts one piece just before the template's ``}}``
+and changes no existing byte.  Offsets come from the tree (``splice``); the tree is never
+mutated and printed.  ``Template.add``/``remove`` are never used: they drop comments and
+``<ref>``s in the value and silently delete duplicate parameters.
 
-Safety first: a page whose problems make an edit unsafe, a duplicated target parameter, or a
-result that would not read back as intended raises ``UnsafeEdit`` and nothing is written.
+Each edit is then proven: the new text is the old one with exactly that splice, it parses
+with the same templates outside it, the edited template keeps every other parameter byte for
+byte (positional ones included) and reads back the value written, and the page is no less
+safe.  Anything else raises ``UnsafeEdit`` and nothing is written, like a page whose
+problems make any edit unsafe or a duplicated target parameter.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mwparserfromhell.nodes import Comment, Tag, Template, Text
-from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
 from wikisync.errors import UnsafeEdit
@@ -24,10 +28,36 @@ from wikisync.parse.escape import escape_value
 from wikisync.parse.names import Aliases, param_key, same_field_names, template_key
 from wikisync.parse.page import PageParse, PageReader, Scan, scan
 from wikisync.parse.records import Params
-from wikisync.parse.style import ParamStyle, infer_style, split_ws
-from wikisync.parse.tree import parse_wikitext, plain_text
+from wikisync.parse.splice import Splice, check, param_identity, template_offsets, template_span
+from wikisync.parse.style import ParamStyle, added_piece, infer_style, split_ws
+from wikisync.parse.tree import parse_wikitext
 from wikisync.parse.values import canonical, link_target_text, value_text
 from wikisync.schema import Schema
+
+# Why an edit is refused beyond the page's own problems (``UnsafeEdit.problems``).
+INEXACT = "inexact-edit"  # the result is not the one splice with everything else kept
+POSITIONAL = "positional-shift"  # removing it would renumber later positional parameters
+BROKEN = "broken-result"  # the edited page would be unsafe or lose/gain a record template
+MISSING = "missing-instance"
+
+
+@dataclass
+class Tree:
+    """One text read for editing: the tree, what a scan found, where each template starts."""
+
+    text: str
+    found: Scan
+    offsets: dict[int, int]
+
+    @classmethod
+    def read(cls, text: str) -> Tree:
+        """Parse and scan ``text`` (the tree prints back exactly, so offsets are exact)."""
+        code = parse_wikitext(text)
+        return cls(text, scan(code), template_offsets(code))
+
+    def placed(self) -> list[tuple[int, Template]]:
+        """Every template found, with its offset, in page order."""
+        return [(self.offsets[id(t)], t) for t in self.found.templates]
 
 
 @dataclass(frozen=True)
@@ -50,21 +80,31 @@ class Editor:
               check_old: bool = False) -> str:
         """The page text with every change applied, or ``UnsafeEdit`` and nothing changed."""
         changes = list(changes)
-        tree = parse_wikitext(text)
-        found = scan(tree)
-        page = self.reader.read_scan(found, changes[0].title if changes else "")
-        refuse_unsafe_page(page)
-        located = [self._locate(found, change) for change in changes]
-        for spot in located:
-            if check_old:
-                self._check_old(spot)
-            new = spot.change.new
-            if new is not None and not raw and self._current(spot) == canonical(new):
-                continue  # already says that (``[[Brest]]`` for ``Brest``): leave it as written
-            _write(spot, new if raw or new is None else escape_value(new))
-        new_text = str(tree)
-        if new_text != text:
-            self._verify(found, new_text, located, raw)
+        if not changes:
+            return text
+        tree = Tree.read(text)
+        refuse_unsafe_page(self.reader.read_scan(tree.found, changes[0].title))
+        if check_old:
+            for change in changes:
+                self._check_old(self._locate(tree.found, change))
+        for change in changes:
+            new_text = self._apply_one(tree, change, raw)
+            if new_text != tree.text:
+                tree = Tree.read(new_text)
+        return tree.text
+
+    def _apply_one(self, tree: Tree, change: Change, raw: bool) -> str:
+        """The text with one change made as one proven splice (or the same text)."""
+        spot = self._locate(tree.found, change)
+        new = change.new
+        if new is not None and not raw and self._current(spot) == canonical(new):
+            return tree.text  # already says that (``[[Brest]]`` for ``Brest``): as written
+        splice = self._plan(tree, spot, new if raw or new is None else escape_value(new))
+        if splice is None:
+            return tree.text
+        new_text = splice.apply(tree.text)
+        if new_text != tree.text:
+            self._prove(tree, spot, splice, new_text, raw)
         return new_text
 
     def _locate(self, found: Scan, change: Change) -> Located:
@@ -73,7 +113,7 @@ class Editor:
         if not 0 <= change.instance < len(instances):
             raise UnsafeEdit(
                 f"{change.title or 'page'}: no {change.template} #{change.instance} "
-                f"(the page has {len(instances)})"
+                f"(the page has {len(instances)})", (MISSING,)
             )
         template = instances[change.instance]
         names = same_field_names(self.schema, self._param_name(change.param))
@@ -123,26 +163,72 @@ class Editor:
                 f"{current!r}, not {spot.change.old!r}"
             )
 
-    def _verify(self, before: Scan, new_text: str, located: list[Located], raw: bool) -> None:
-        """The new text must parse as safely, with the same templates and the values written."""
-        after = scan(parse_wikitext(new_text))
-        page = self.reader.read_scan(after)
-        if page.unsafe_problems() or self._kinds(after) != self._kinds(before):
-            raise UnsafeEdit(_unsafe_message("the edited page would be broken", page))
-        for spot in located:
-            instances = self._instances(after, spot.change.template)
-            template = instances[spot.change.instance] if spot.change.instance < len(
-                instances) else None
-            current = self._current(spot, template) if template is not None else "?"
-            if spot.change.new is None or raw:
-                ok = (current is None) == (spot.change.new is None)
-            else:
-                ok = current == canonical(spot.change.new)
-            if not ok:
-                raise UnsafeEdit(
-                    f"{spot.change.title or 'page'}: {spot.change.param} would read back "
-                    f"as {current!r}, not {spot.change.new!r}"
-                )
+    def _plan(self, tree: Tree, spot: Located, written: str | None) -> Splice | None:
+        """The one splice that sets, adds or removes the located parameter (None: nothing)."""
+        template = spot.template
+        span = template_span(template, tree.offsets[id(template)])
+        params = template.params
+        index = _index(spot)
+        if written is None:
+            if index is None:
+                return None
+            later = params[index + 1 :]
+            if not params[index].showkey and any(not p.showkey for p in later):
+                raise UnsafeEdit(f"{spot.change.title or 'page'}: removing positional "
+                                 f"parameter {spot.change.param} would renumber the ones "
+                                 "after it", (POSITIONAL,))
+            return Splice(span.params[index].bar, span.params[index].value_end, "")
+        if index is not None:
+            place = span.params[index]
+            value = replace_value(str(params[index].value), written, infer_style(template))
+            return Splice(place.value_start, place.value_end, value)
+        return Splice(span.close, span.close, added_piece(template, spot.names[0], written))
+
+    def _prove(self, tree: Tree, spot: Located, splice: Splice, new_text: str,
+               raw: bool) -> None:
+        """Refuse unless ``new_text`` is the one splice, everything else kept, value read back."""
+        title = spot.change.title or "page"
+        after = Tree.read(new_text)
+        page = self.reader.read_scan(after.found)
+        if page.unsafe_problems() or self._kinds(after.found) != self._kinds(tree.found):
+            raise UnsafeEdit(_unsafe_message("the edited page would be broken", page),
+                             (BROKEN, *(p.code for p in page.unsafe_problems())))
+        target = next(i for i, t in enumerate(tree.found.templates) if t is spot.template)
+        edited, why = check(tree.placed(), after.placed(), splice, target)
+        if not splice.made(tree.text, new_text) or edited is None:
+            raise UnsafeEdit(f"{title}: {spot.change.param} not written: {why or 'not one splice'}",
+                             (INEXACT,))
+        if not _others_kept(spot, edited, _index(spot)):
+            raise UnsafeEdit(f"{title}: {spot.change.param} not written: another parameter "
+                             f"of {spot.change.template} would change", (INEXACT,))
+        current = self._current(spot, edited)
+        if spot.change.new is None or raw:
+            ok = (current is None) == (spot.change.new is None)
+        else:
+            ok = current == canonical(spot.change.new)
+        if not ok:
+            raise UnsafeEdit(f"{title}: {spot.change.param} would read back as {current!r}, "
+                             f"not {spot.change.new!r}", (INEXACT,))
+
+
+def _index(spot: Located) -> int | None:
+    """Where the located parameter is among its template's parameters (None: absent)."""
+    return next((i for i, p in enumerate(spot.template.params)
+                 if param_key(str(p.name)) in spot.names), None)
+
+
+def _others_kept(spot: Located, edited: Template, index: int | None) -> bool:
+    """Every parameter but the one written is byte-identical, in order, after the edit."""
+    before = [param_identity(p) for p in spot.template.params]
+    after = [param_identity(p) for p in edited.params]
+    if spot.change.new is None:
+        return index is not None and after == before[:index] + before[index + 1 :]
+    if index is not None:
+        return (len(after) == len(before) and after[index][:2] == before[index][:2]
+                and all(a == b for i, (a, b) in enumerate(zip(after, before, strict=True))
+                        if i != index))
+    return any(after[:k] + after[k + 1 :] == before and after[k][0]
+               and param_key(after[k][1]) in spot.names for k in range(len(after)))
 
 
 def _all_param_names(schema: Schema) -> set[str]:
@@ -175,21 +261,6 @@ def _unsafe_message(what: str, page: PageParse) -> str:
 
 
 # --- the value-level editor ------------------------------------------------------------
-
-
-def _write(spot: Located, written: str | None) -> None:
-    """Set, add or remove the parameter of one located change."""
-    params = spot.template.params
-    index = next((i for i, p in enumerate(params)
-                  if param_key(str(p.name)) in spot.names), None)
-    if written is None:
-        if index is not None:
-            _remove(spot.template, index)
-    elif index is not None:
-        new_value = replace_value(str(params[index].value), written, infer_style(spot.template))
-        params[index].value = plain_text(new_value)
-    else:
-        _add(spot.template, spot.names[0], written)
 
 
 def replace_value(old: str, new: str, style: ParamStyle) -> str:
@@ -227,30 +298,6 @@ def _pieces(code: Wikicode) -> list[tuple[str, str]]:
         else:
             pieces.append(("content", str(node)))
     return [(kind, text) for kind, text in pieces if text]
-
-
-def _remove(template: Template, index: int) -> None:
-    """Drop one parameter; the last one hands its closing whitespace to the one before."""
-    params = template.params
-    if index == len(params) - 1 and index > 0:
-        final = split_ws(str(params[index].value))[2]
-        previous = params[index - 1]
-        lead, core, _ = split_ws(str(previous.value))
-        previous.value = plain_text(lead + core + final)
-    del params[index]
-
-
-def _add(template: Template, name: str, written: str) -> None:
-    """Append a parameter where the template's layout puts it: last, before ``}}``."""
-    style = infer_style(template)
-    params = template.params
-    if params:
-        last = params[-1]
-        lead, core, trail = split_ws(str(last.value))
-        if trail != style.separator:
-            last.value = plain_text(lead + core + style.separator)
-    value = (style.value_lead + written if written else "") + style.final
-    params.append(Parameter(plain_text(style.name(name)), plain_text(value), showkey=True))
 
 
 def apply_changes(text: str, changes: Iterable[Change], schema: Schema | None = None,

@@ -27,11 +27,11 @@ from wikisync.parse.blocks import block_members
 from wikisync.parse.broken import broken_calls
 from wikisync.parse.names import Aliases, TemplateMatcher, template_key, title_key
 from wikisync.parse.records import RecordReader
-from wikisync.parse.tree import Mode, parse_wikitext
+from wikisync.parse.tree import Mode, control_characters, parse_wikitext
 from wikisync.parse.values import value_text
 from wikisync.schema import Schema
 
-PAGE_CODES = ("nobots", "broken-template", "unclosed-comment")
+PAGE_CODES = ("nobots", "broken-template", "unclosed-comment", "control-character")
 _SOURCES: dict[str, Source] = {"fiche": "fiche", "region": "region", "row": "row"}
 
 
@@ -77,6 +77,7 @@ class Scan:
     levels: list[int] = field(default_factory=list)  # each template's nesting (0: top level)
     unclosed_templates: list[str] = field(default_factory=list)
     unclosed_comments: list[str] = field(default_factory=list)
+    controls: list[str] = field(default_factory=list)  # characters MediaWiki would replace
     code: Wikicode | None = None  # the tree walked (unclosed calls are rebuilt from it)
 
 
@@ -84,6 +85,7 @@ def scan(code: Wikicode) -> Scan:
     """Walk ``code`` once, collecting every template and the text that failed to parse."""
     found = Scan(code=code)
     _walk(code, found)
+    found.controls = control_characters(str(code))
     return found
 
 
@@ -222,6 +224,8 @@ class PageReader:
             problems.append(Problem("broken-template", found.unclosed_templates[0], unsafe=True))
         if found.unclosed_comments:
             problems.append(Problem("unclosed-comment", found.unclosed_comments[0], unsafe=True))
+        if found.controls:  # saving would turn them into U+FFFD: no edit can be exact
+            problems.append(Problem("control-character", ", ".join(found.controls), unsafe=True))
         return problems
 
     def _nobots(self, templates: list[Template]) -> str | None:

@@ -4,10 +4,16 @@ Three layouts are common on the wiki: aligned (``| nom          = …`` one per 
 line without alignment (``|nom=…``), and compact on one line (``{{Pôle ESS|nom=…|type=…}}``).
 The style records the whitespace around names, ``=`` and values, the column ``=`` sits at
 when names are padded to it, and what ends a value (before the next ``|`` or the ``}}``).
+
+``added_piece`` builds the one piece an added parameter is: inserted just before ``}}``, it
+must leave every existing value as it was, so it always starts with its own ``|`` (or, in
+the trailing-pipe layout, ends with one); where the layout would need a byte changed, the
+piece gives up that bit of layout instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -32,6 +38,10 @@ class ParamStyle:
             return head.ljust(self.width) if len(head) < self.width else head + " "
         return self.name_lead + name + self.name_trail
 
+    def inline_name(self, name: str) -> str:
+        """A new parameter's name on the line of the previous value (no column padding)."""
+        return self.name_lead + name + (self.name_trail if self.width is None else " ")
+
 
 WS = " \t\n\r\x0b\x0c"  # what MediaWiki trims around a named parameter's value (PHP trim)
 
@@ -44,6 +54,31 @@ def split_ws(text: str) -> tuple[str, str, str]:
         return text[:cut], "", text[cut:]
     start = len(text) - len(text.lstrip(WS))
     return text[:start], core, text[start + len(core) :]
+
+
+_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def added_piece(template: Template, name: str, written: str) -> str:
+    """The text to insert just before ``template``'s ``}}`` to add ``name = written``."""
+    style = infer_style(template)
+    value = "=" + (style.value_lead + written if written else "")
+    last = template.params[-1] if template.params else None
+    if last is not None and not last.showkey and not str(last.value).strip(WS):
+        blank = str(last.value)  # trailing pipe (``x = 1 |`` then ``}}``): keep it last
+        head = _line_start(style.name(name)) if _BREAK.search(blank) else style.name(name)
+        return head + value + style.separator + "|" + blank
+    trail = split_ws(str(last.value) if last is not None else str(template.name))[2]
+    breaks = list(_BREAK.finditer(trail))
+    if breaks:  # ``}}`` on its own line: a line of its own, ending like the last one
+        return "|" + _line_start(style.name(name)) + value + trail[breaks[-1].start() :]
+    return "|" + style.inline_name(name) + value + trail  # one line, or ``}}`` after a value
+
+
+def _line_start(name: str) -> str:
+    """A name as written at the start of a line: without what precedes its last line break."""
+    found = list(_BREAK.finditer(name))
+    return name[found[-1].end() :] if found else name
 
 
 def _most_common(values: list[str], default: str) -> str:
