@@ -19,6 +19,13 @@ pytestmark = pytest.mark.wiki
 Titles = Callable[..., str]
 
 
+def create(gateway: Gateway, title: str, text: str, summary: str) -> int:
+    """Create a page through the gateway's one write call (create-only, not minor)."""
+    revid = gateway.edit(title, text, None, summary, minor=False, create_only=True)
+    assert isinstance(revid, int), revid
+    return revid
+
+
 def history(client: MiniClient, title: str) -> list[dict[str, object]]:
     """The page's revisions, newest first (as seen by a plain client)."""
     answer = client.get(action="query", prop="revisions", titles=title,
@@ -54,7 +61,7 @@ def test_620_pages_take_exactly_two_content_requests(
 def test_every_request_is_polite(proxied: Gateway, fault_proxy: FaultProxy,
                                  unique_title: Titles) -> None:
     title = unique_title("Politesse")
-    proxied.create(title, "texte", "wikisync: test")
+    create(proxied, title, "texte", "wikisync: test")
     proxied.read_page(title)
     seen = fault_proxy.requests
     assert {r.action for r in seen} >= {"login", "query", "edit"}
@@ -95,7 +102,7 @@ def test_maxlag_is_retried_after_retry_after(proxied: Gateway, fault_proxy: Faul
                                              sleeps: Sleeps, unique_title: Titles) -> None:
     title = unique_title("Retard")
     fault_proxy.inject(Fault.maxlag(lag=9, retry_after=5, action="edit", times=2))
-    revid = proxied.create(title, "après le retard", "wikisync: test")
+    revid = create(proxied, title, "après le retard", "wikisync: test")
     assert sleeps.calls and all(s >= 5 for s in sleeps.calls) and len(sleeps.calls) == 2
     assert fault_proxy.count(action="edit") == 3
     assert proxied.read_page(title).revid == revid
@@ -114,7 +121,7 @@ def test_maxlag_waits_for_real_without_an_injected_sleep(
 def test_ratelimited_is_retried(proxied: Gateway, fault_proxy: FaultProxy, sleeps: Sleeps,
                                 unique_title: Titles) -> None:
     fault_proxy.inject(Fault.api_error("ratelimited", action="edit"))
-    assert isinstance(proxied.create(unique_title("Limite"), "x", "wikisync: test"), int)
+    assert isinstance(create(proxied, unique_title("Limite"), "x", "wikisync: test"), int)
     assert len(sleeps.calls) == 1
 
 
@@ -141,7 +148,7 @@ def test_read_only_injected_stops_without_retry(proxied: Gateway, fault_proxy: F
                                                 sleeps: Sleeps, unique_title: Titles) -> None:
     fault_proxy.inject(Fault.api_error("readonly", action="edit"))
     with pytest.raises(ReadOnly, match="read-only"):
-        proxied.create(unique_title("Lecture seule"), "x", "wikisync: test")
+        create(proxied, unique_title("Lecture seule"), "x", "wikisync: test")
     assert sleeps.calls == []
     assert fault_proxy.count(action="edit") == 1
 
@@ -152,7 +159,7 @@ def test_session_lost_twice_is_an_authentication_error(
     fault_proxy.inject(Fault.api_error("assertuserfailed", action="edit", times=2))
     logins = proxied.requests["login"]
     with pytest.raises(AuthenticationError, match="could not be restored"):
-        proxied.create(unique_title("Session"), "x", "wikisync: test")
+        create(proxied, unique_title("Session"), "x", "wikisync: test")
     assert proxied.requests["login"] == logins + 2  # exactly one re-login
 
 
@@ -180,7 +187,7 @@ def test_reset_after_a_creation_was_saved_makes_no_duplicate(
 ) -> None:
     title = unique_title("Création coupée")
     fault_proxy.inject(Fault.reset(after_forward=True, action="edit", method="POST"))
-    revid = proxied.create(title, "nouvelle fiche", "wikisync: création")
+    revid = create(proxied, title, "nouvelle fiche", "wikisync: création")
     assert [r["revid"] for r in history(editor_client, title)] == [revid]
 
 

@@ -33,6 +33,14 @@ Titles = Callable[..., str]
 INFOBOX = "{{Fiche initiative\n| nom = Pôle\n| latitude = 48.39\n| longitude = -4.49\n}}\n"
 
 
+def create(gateway: Gateway, title: str, text: str, summary: str) -> int:
+    """Create a page through the gateway's one write call (create-only, not minor)."""
+    revid = gateway.edit(title, text, None, summary, minor=False, create_only=True)
+    assert isinstance(revid, int), revid
+    return revid
+
+
+
 def template_pages(template: str, titles: list[str], body: str = "") -> dict[str, str]:
     """Pages transcluding ``template`` (given with its ``Modèle:`` prefix)."""
     name = template.split(":", 1)[1]
@@ -146,8 +154,8 @@ def test_embedded_titles_redirects_and_recent_changes(devwiki: DevWiki, gateway:
     start = gateway.server_time()
     time.sleep(1.1)
     devwiki.import_pages({template: "cible", alias: f"#REDIRECTION [[{template}]]"})
-    gateway.create(direct, f"{{{{{template.split(':', 1)[1]}}}}}", "test")
-    gateway.create(via_alias, f"{{{{{alias.split(':', 1)[1]}}}}}", "test")
+    create(gateway, direct, f"{{{{{template.split(':', 1)[1]}}}}}", "test")
+    create(gateway, via_alias, f"{{{{{alias.split(':', 1)[1]}}}}}", "test")
     assert set(gateway.embedded_titles(template)) == {direct, via_alias}
     assert gateway.template_redirects(template) == [alias]
     changes = [c for c in gateway.recent_changes(start) if c.title in (direct, via_alias)]
@@ -170,7 +178,7 @@ def test_edit_create_and_nochange(gateway: Gateway, unique_title: Titles) -> Non
     second = gateway.edit(title, "Version 2", page, "wikisync: test")
     assert isinstance(second, int) and second > revid
     with pytest.raises(PageExists):
-        gateway.create(title, "again", "wikisync: test")
+        create(gateway, title, "again", "wikisync: test")
 
 
 def test_human_edit_between_read_and_write_is_a_conflict(
@@ -243,7 +251,7 @@ def test_expired_session_logs_in_again_once(gateway: Gateway, unique_title: Titl
     title = unique_title("Session")
     gateway.transport.session.cookies.clear()  # the wiki forgets us: assert=user fails
     logins = gateway.requests["login"]
-    revid = gateway.create(title, "après reconnexion", "wikisync: test")
+    revid = create(gateway, title, "après reconnexion", "wikisync: test")
     assert gateway.requests["login"] == logins + 2
     page = gateway.read_page(title)
     assert page.revid == revid and page.user == "WikisyncBot"
@@ -252,7 +260,7 @@ def test_expired_session_logs_in_again_once(gateway: Gateway, unique_title: Titl
 def test_stale_token_is_refreshed_once(gateway: Gateway, unique_title: Titles) -> None:
     gateway.session.csrf_token()
     gateway.session._csrf = "0123456789abcdef0123456789abcdef+\\"
-    revid = gateway.create(unique_title("Jeton"), "jeton renouvelé", "wikisync: test")
+    revid = create(gateway, unique_title("Jeton"), "jeton renouvelé", "wikisync: test")
     assert isinstance(revid, int)
 
 
@@ -262,7 +270,7 @@ def test_read_only_wiki_stops_the_run(devwiki: DevWiki, gateway: Gateway,
     devwiki.set_read_only("maintenance de test")
     try:
         with pytest.raises(ReadOnly) as info:
-            gateway.create(title, "interdit", "wikisync: test")
+            create(gateway, title, "interdit", "wikisync: test")
         assert info.value.exit_code == 3
     finally:
         devwiki.set_read_only(None)
@@ -276,7 +284,7 @@ def test_blocked_account_stops_the_run(gateway: Gateway, admin_client: MiniClien
     assert "block" in answer, answer
     try:
         with pytest.raises(Blocked) as info:
-            gateway.create(unique_title("Bloqué"), "interdit", "wikisync: test")
+            create(gateway, unique_title("Bloqué"), "interdit", "wikisync: test")
         assert info.value.exit_code == 3
     finally:
         admin_client.post(action="unblock", user="WikisyncBot", token=admin_client.csrf())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from collections.abc import Callable
@@ -12,7 +13,6 @@ from parse_strategies import BOT_VALUES, WIKITEXT, Infobox, infoboxes
 
 from wikisync.errors import UnsafeEdit
 from wikisync.parse import canonical, parse_page, parse_wikitext, remove_param, set_param
-from wikisync.parse.diff import changed_lines
 from wikisync.parse.names import param_key, template_key
 from wikisync.parse.records import Params
 from wikisync.parse.values import value_text
@@ -20,6 +20,18 @@ from wikisync.parse.values import value_text
 EXAMPLES = int(os.environ.get("WIKISYNC_PROPERTY_EXAMPLES", "300"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def changed_lines(old: str, new: str) -> list[int]:
+    """0-based numbers of the lines of ``old`` that a diff to ``new`` removes or replaces."""
+    matcher = difflib.SequenceMatcher(
+        a=old.splitlines(keepends=True), b=new.splitlines(keepends=True), autojunk=False
+    )
+    touched: list[int] = []
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag != "equal":
+            touched.extend(range(i1, i2) if i2 > i1 else [i1])
+    return touched
 
 
 def templates(text: str, mode: str) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -16,7 +16,7 @@ from wikisync.api.retry import Retrier, RetryPolicy
 from wikisync.api.session import Session
 from wikisync.api.writes import Editor, EditOutcome, EditRequest
 from wikisync.config import WikiConfig
-from wikisync.errors import ConfigError, PageMissing, WikiError
+from wikisync.errors import ConfigError, PageMissing
 
 
 class Gateway:
@@ -174,13 +174,6 @@ class Gateway:
                               create_only=create_only, bot=self.site_info().is_bot,
                               tag=self.config.change_tag)
         return self.editor.edit(request)
-
-    def create(self, title: str, text: str, summary: str, minor: bool = False) -> int:
-        """Create a new page; raises PageExists if the title is taken."""
-        outcome = self.edit(title, text, None, summary, minor=minor, create_only=True)
-        if not isinstance(outcome, int):
-            raise WikiError(f"creating {title} saved no revision", "nochange")
-        return outcome
 
 
 def connect(wiki: WikiConfig, sleep: Callable[[float], None] = time.sleep) -> Gateway:

@@ -18,8 +18,6 @@ from wikisync.ops.lock import LockInfo, holder_running, lock_path
 from wikisync.store import RunInfo, Store
 from wikisync.sync.writer import PageWriter
 
-RUN_KINDS = ("run", "pull", "sync")
-
 
 @dataclass(frozen=True)
 class RunLine:

@@ -31,7 +31,6 @@ from wikisync.parse.tree import Mode, control_characters, parse_wikitext
 from wikisync.parse.values import value_text
 from wikisync.schema import Schema
 
-PAGE_CODES = ("nobots", "broken-template", "unclosed-comment", "control-character")
 _SOURCES: dict[str, Source] = {"fiche": "fiche", "region": "region", "row": "row"}
 
 
