@@ -224,6 +224,7 @@ def full_pull(reader: WikiReader, puller: Puller, now: str | None = None) -> Non
     found = discover(reader, template_titles(puller.config.schema))
     puller.set_redirects(found.redirects)
     puller.read_titles(reader, found.titles, track_drift=track)
+    _reread_unlisted(reader, puller, track)
     stale = [pid for pid in puller.before if pid not in puller.kept]
     if track:
         puller.result.drift.extend(
@@ -231,6 +232,14 @@ def full_pull(reader: WikiReader, puller: Puller, now: str | None = None) -> Non
             for pid in stale
         )
     puller.finish(now, None, stale)
+
+
+def _reread_unlisted(reader: WikiReader, puller: Puller, track: bool) -> None:
+    """Read stored pages the discovery missed: a broken infobox transcludes nothing, yet
+    its page still has a record (``parse.broken``); the others are then dropped as stale."""
+    unlisted = [state.title for pid, state in puller.before.items() if pid not in puller.kept]
+    if unlisted:
+        puller.read_titles(reader, unlisted, track_drift=track)
 
 
 def incremental_pull(reader: WikiReader, puller: Puller, checkpoint: str) -> None:
