@@ -103,6 +103,18 @@ class Gateway:
             self._extensions = reads.extensions(self._call)
         return self._extensions
 
+    def wiki_identity(self) -> tuple[str, str, str]:
+        """The wiki's siteinfo ``server`` and ``wikiid`` and the API URL, to tell wikis apart.
+
+        From the site facts or the login answer when read already (no request), else one.
+        """
+        if self._site is None and self.session.general:
+            general = self.session.general
+            server, wikiid = str(general.get("server", "")), str(general.get("wikiid", ""))
+        else:
+            server, wikiid = self.site_info().server, self.site_info().wikiid
+        return server, wikiid, self.config.api or ""
+
     def server_time(self) -> str:
         """The wiki's current time (ISO 8601), for windows of recent changes."""
         result = self._call({"action": "query", "curtimestamp": 1}, "other")

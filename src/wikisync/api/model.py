@@ -85,6 +85,7 @@ class SiteInfo:
     readonly: bool = False
     rc_max_age: int | None = None
     time: str | None = None
+    wikiid: str = ""
 
     @property
     def version(self) -> str:
@@ -124,6 +125,7 @@ class SiteInfo:
             readonly=bool(general.get("readonly")),
             rc_max_age=general.get("rcmaxage"),
             time=general.get("time"),
+            wikiid=str(general.get("wikiid", "")),
         )
 
 

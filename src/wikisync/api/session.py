@@ -30,6 +30,7 @@ class Session:
         self._password = password
         self.user: str | None = None
         self._csrf: str | None = None
+        self.general: dict[str, Any] = {}  # siteinfo general, read with the login token
 
     @property
     def can_login(self) -> bool:
@@ -55,9 +56,13 @@ class Session:
         raise login_exception(self.login_name, result, str(answer.get("reason", "")))
 
     def _login_token(self) -> str:
-        query = {"action": "query", "meta": "tokens", "type": "login"}
-        token = str(self.transport.call(query, "login")["query"]["tokens"]["logintoken"])
+        """A login token; the same request brings the wiki's general facts (its identity)."""
+        query = {"action": "query", "meta": "tokens|siteinfo", "type": "login",
+                 "siprop": "general"}
+        answer = self.transport.call(query, "login")["query"]
+        token = str(answer["tokens"]["logintoken"])
         register_secret(token)
+        self.general = dict(answer.get("general") or {})
         return token
 
     def _post_login(self, token: str) -> dict[str, Any]:

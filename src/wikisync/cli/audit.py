@@ -10,7 +10,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from wikisync.api import Gateway, connect
+from wikisync.api import Gateway
 from wikisync.audit import DEFAULT_THRESHOLD_M, Difference, audit_store
 from wikisync.audit.publish import publish_report
 from wikisync.audit.render import (
@@ -30,6 +30,7 @@ from wikisync.files import write_atomic
 from wikisync.hubs import article_base
 from wikisync.store import Store
 from wikisync.sync import pull
+from wikisync.sync.wiki import connect_store
 
 
 def load_map(path: str) -> Any:
@@ -117,7 +118,7 @@ def audit_command(app: AppContext, dataset_path: str | None, map_path: str | Non
     published = True
     writes = do_pull or bool(publish_title)
     with (locked_store(app, "audit", state) if writes else Store(state)) as store:
-        gateway = connect(config.require_wiki()) if writes else None
+        gateway = connect_store(config.require_wiki(), store) if writes else None
         if gateway is not None and do_pull:
             result = pull(gateway, store, config)
             app.say(f"pull ({result.mode}): {result.pages_read} pages read")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import click
 
-from wikisync.api import Gateway, connect
+from wikisync.api import Gateway
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.sync import outcome_line, reporter
 from wikisync.config import Config
@@ -20,6 +20,7 @@ from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_p
 from wikisync.generate.templates import environment
 from wikisync.store import Store
 from wikisync.sync.pull import pull
+from wikisync.sync.wiki import connect_store
 from wikisync.sync.writer import PageWriter, WriteOutcome
 
 MAX_LISTED = 15
@@ -123,7 +124,7 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
     """
     config = app.config
     with locked_store(app, "generate", store_path) as store:
-        gateway = connect(config.require_wiki())
+        gateway = connect_store(config.require_wiki(), store)
         if map_page:
             check_extension(config, gateway.extensions(), map_page)
         _pull_first(app, gateway, store, no_pull)
@@ -193,7 +194,7 @@ def create_command(app: AppContext, dataset_path: str | None, only: tuple[str, .
     dataset = load_dataset(path, config.schema)
     pattern = _title_pattern(config, title_pattern)
     with locked_store(app, "create", store_path) as store:
-        gateway = connect(config.require_wiki())
+        gateway = connect_store(config.require_wiki(), store)
         _pull_first(app, gateway, store, no_pull)
         plan = plan_fiches(dataset, list(store.records()), config.schema,
                            environment(config.templates_dir), pattern=pattern, only=only,

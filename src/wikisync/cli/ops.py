@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from wikisync.api import Gateway, connect
+from wikisync.api import Gateway
 from wikisync.cli.check import describe
 from wikisync.cli.main import (
     AppContext,
@@ -36,10 +36,18 @@ from wikisync.ops.cycle import RunOptions, run_cycle
 from wikisync.ops.init import PASSWORD_HELP, InitAnswers, check_connection, write_config
 from wikisync.ops.lock import LockBusy, run_lock
 from wikisync.ops.report import summary, summary_lines
-from wikisync.ops.status import as_dict, store_lines, store_status, wiki_lines, wiki_status
+from wikisync.ops.status import (
+    WikiStatus,
+    as_dict,
+    store_lines,
+    store_status,
+    wiki_lines,
+    wiki_status,
+)
 from wikisync.ops.templates import install_lines, install_templates, load_templates
 from wikisync.resources import wiki_templates_dir
 from wikisync.store import Store
+from wikisync.sync.wiki import connect_store, ensure_store_of
 from wikisync.sync.writer import Report, WriteOutcome
 
 log = logging.getLogger("wikisync.ops")
@@ -169,9 +177,9 @@ def status_command(app: AppContext, offline: bool, as_json: bool,
       wikisync status
       wikisync status --offline --json
     """
-    config = app.config
-    local = store_status(state_file(app, store_path))
-    remote = None if offline else wiki_status(connect_gateway(app), config)
+    state = state_file(app, store_path)
+    local = store_status(state)
+    remote = None if offline else _wiki_side(app, state)
     if as_json:
         click.echo(json.dumps(as_dict(local, remote), ensure_ascii=False))
     else:
@@ -180,6 +188,15 @@ def status_command(app: AppContext, offline: bool, as_json: bool,
         click.echo("\n".join(lines))
     if remote is not None and remote.error:
         raise click.exceptions.Exit(remote.error_code)
+
+
+def _wiki_side(app: AppContext, state: str) -> WikiStatus:
+    """The wiki's side of ``status``; a store of another wiki is refused (WrongWiki)."""
+    gateway = connect_gateway(app)
+    remote = wiki_status(gateway, app.config)
+    if not remote.error:
+        ensure_store_of(state, gateway)
+    return remote
 
 
 def connect_gateway(app: AppContext) -> Gateway:
@@ -306,7 +323,7 @@ def templates_install(app: AppContext, force: bool, dry_run: bool, directory: st
     templates = load_templates(directory or wiki_templates_dir())
     state = state_file(app, store_path)
     with command_lock(app, "templates install", state), Store(state) as store:
-        gateway = connect(config.require_wiki())
+        gateway = connect_store(config.require_wiki(), store)
         result = install_templates(gateway, store, config, templates, force=force,
                                    dry_run=dry_run)
     for line in install_lines(result):

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import click
 
-from wikisync.api import connect
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.sync import PullEvent, PullResult, load_dump_file, pull
+from wikisync.sync.wiki import connect_store
 from wikisync.ui import progress_for
 
 KILL_HOOK = "WIKISYNC_TEST_KILL_AFTER_BATCH"  # tests: SIGKILL ourselves after batch k
@@ -88,8 +88,8 @@ def pull_command(app: AppContext, full: bool, dump: str | None, store_path: str 
             if dump:
                 result = load_dump_file(dump, store, config, progress=hooked)
             else:
-                result = pull(connect(config.require_wiki()), store, config, full=full,
-                              progress=hooked)
+                gateway = connect_store(config.require_wiki(), store)
+                result = pull(gateway, store, config, full=full, progress=hooked)
         finally:
             getattr(progress, "close", lambda: None)()
         pages = store.page_count()

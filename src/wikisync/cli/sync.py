@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 import click
 
-from wikisync.api import connect
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, scope_options, store_option
 from wikisync.cli.state import state_file
 from wikisync.store import JournalEntry, RunInfo, Store
 from wikisync.sync.planner import Note
 from wikisync.sync.rules import RULE_NAMES
 from wikisync.sync.run import SyncOptions, SyncResult, sync
+from wikisync.sync.wiki import connect_store
 from wikisync.sync.writer import Kept, WriteOutcome
 from wikisync.ui import progress_for
 
@@ -158,8 +158,8 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
     report = reporter(app, colour=sys.stdout.isatty())
     with locked_store(app, "sync", store_path) as store:
         try:
-            result = sync(connect(config.require_wiki()), store, config, options, out=report,
-                          progress=progress)
+            gateway = connect_store(config.require_wiki(), store)
+            result = sync(gateway, store, config, options, out=report, progress=progress)
         finally:
             getattr(progress, "close", lambda: None)()
     for line in summary(result):

@@ -35,6 +35,7 @@ from wikisync.store import Store
 from wikisync.store.store import now_iso
 from wikisync.sync.pull import Progress, PullResult, pull
 from wikisync.sync.run import SyncOptions, SyncResult, SyncRun
+from wikisync.sync.wiki import ensure_gateway_wiki
 from wikisync.sync.writer import PageWriter, Report, WriteOutcome
 
 log = logging.getLogger("wikisync.ops")
@@ -152,9 +153,12 @@ class Cycle:
         """Run every step, log the cycle in the store, and return what happened."""
         result = self.result
         result.started = now_iso()
-        result.run_id = self.store.start_run(RUN_KIND)
         began = time.monotonic()
+        failure = self._connect()  # a store of another wiki is refused here, unlogged
+        result.run_id = self.store.start_run(RUN_KIND)
         try:
+            if failure is not None:
+                raise failure
             self._steps()
         except WikisyncError as exc:
             result.error, result.error_code = exc.message, exc.exit_code
@@ -164,9 +168,21 @@ class Cycle:
         self._finish(began, result.status)
         return result
 
+    def _connect(self) -> WikisyncError | None:
+        """Connect; raise WrongWiki for a store of another wiki, return other failures.
+
+        A failure to connect is the cycle's (logged and summarised); a wrong store is not
+        this wiki's to log in.
+        """
+        try:
+            self.gateway = self.connect_to(self.config.require_wiki())
+        except WikisyncError as exc:
+            return exc
+        ensure_gateway_wiki(self.store, self.gateway)
+        return None
+
     def _steps(self) -> None:
-        """The steps, in order."""
-        self.gateway = self.connect_to(self.config.require_wiki())
+        """The steps, in order (once connected)."""
         self._pull()
         self._blocks()
         self._sync()

@@ -1,5 +1,6 @@
 """The state store (SQLite): the only package that imports sqlite3."""
 
+from wikisync.store.identity import WikiIdentity, WrongWiki, ensure_same_wiki
 from wikisync.store.store import (
     JournalEntry,
     PageState,
@@ -9,4 +10,5 @@ from wikisync.store.store import (
     content_hash,
 )
 
-__all__ = ["JournalEntry", "PageState", "RunInfo", "Store", "StoredPage", "content_hash"]
+__all__ = ["JournalEntry", "PageState", "RunInfo", "Store", "StoredPage", "WikiIdentity",
+           "WrongWiki", "content_hash", "ensure_same_wiki"]

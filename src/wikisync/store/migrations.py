@@ -141,3 +141,17 @@ def m002_journal_skips(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE journal ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
     conn.execute("ALTER TABLE journal ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'")
 
+
+@migration
+def m003_wiki_identity(conn: sqlite3.Connection) -> None:
+    """The wiki the store belongs to (one row, written by the first successful pull).
+
+    Older stores get the table empty: they adopt the wiki of their next successful pull.
+    """
+    conn.execute("""CREATE TABLE wiki (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        server TEXT NOT NULL DEFAULT '',
+        wikiid TEXT NOT NULL DEFAULT '',
+        api TEXT NOT NULL DEFAULT '',
+        recorded TEXT NOT NULL
+    )""")

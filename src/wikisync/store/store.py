@@ -22,6 +22,7 @@ from typing import Any
 
 from wikisync.errors import StoreError
 from wikisync.model import RECORD_FIELDS, Problem, Record
+from wikisync.store.identity import WikiIdentity
 from wikisync.store.migrations import applied, migrate
 
 CHECKPOINT_KEY = "rc_checkpoint"
@@ -206,6 +207,23 @@ class Store:
     def set_checkpoint(self, timestamp: str | None) -> None:
         """Move the checkpoint; call it only once the pages it covers are stored."""
         self.set_meta(CHECKPOINT_KEY, timestamp)
+
+    # --- the wiki -------------------------------------------------------------------------
+
+    def wiki_identity(self) -> WikiIdentity | None:
+        """The wiki this store belongs to, or None before its first successful pull."""
+        row = self._conn.execute("SELECT server, wikiid, api FROM wiki WHERE id = 1").fetchone()
+        return None if row is None else WikiIdentity(*row)
+
+    def set_wiki_identity(self, identity: WikiIdentity) -> None:
+        """Record the wiki this store belongs to (pull does it, once, when none is known)."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO wiki (id, server, wikiid, api, recorded) VALUES (1, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET server = excluded.server,"
+                " wikiid = excluded.wikiid, api = excluded.api, recorded = excluded.recorded",
+                (identity.server, identity.wikiid, identity.api, now_iso()),
+            )
 
     # --- runs ---------------------------------------------------------------------------
 

@@ -19,10 +19,11 @@ from typing import Any, Protocol
 
 from wikisync.api import PageRevision
 from wikisync.config import Config
-from wikisync.store import PageState, Store, StoredPage
+from wikisync.store import PageState, Store, StoredPage, WikiIdentity
 from wikisync.sync.changes import Change, plan_reads
 from wikisync.sync.discover import discover, template_titles
 from wikisync.sync.parsing import Parsed, Parser, make_parser
+from wikisync.sync.wiki import site_identity
 
 OVERLAP = timedelta(seconds=120)
 RC_MAX_AGE = timedelta(days=90)  # $wgRCMaxAge's default; MediaWiki 1.39 does not expose it
@@ -190,11 +191,11 @@ class Puller:
             self.store_batch(pages, len(titles), track_drift)
 
     def finish(self, checkpoint: str, seen: list[int] | None = None,
-               stale: Iterable[int] = ()) -> None:
+               stale: Iterable[int] = (), wiki: WikiIdentity | None = None) -> None:
         """Drop stale pages and move the checkpoint, in one last transaction.
 
         ``seen`` replaces the rc ids already handled (None keeps them: a full read does
-        not look at recent changes).
+        not look at recent changes). ``wiki`` is recorded as the store's wiki if it has none.
         """
         with self.store.transaction():
             for pageid in stale:
@@ -203,6 +204,8 @@ class Puller:
             if seen is not None:
                 self.store.set_json(META_SEEN, seen)
             self.store.set_checkpoint(checkpoint)
+            if wiki is not None and self.store.wiki_identity() is None:
+                self.store.set_wiki_identity(wiki)
         self.result.checkpoint = checkpoint
 
 
@@ -213,6 +216,11 @@ def _wiki_now(reader: WikiReader) -> tuple[str, Any]:
     """The wiki's current time (from siteinfo, refreshed) and the site facts."""
     site = reader.site_info(refresh=True)
     return (getattr(site, "time", None) or reader.server_time()), site
+
+
+def _identity(reader: WikiReader, puller: Puller) -> WikiIdentity:
+    """The wiki read, for the store to remember (site facts cached by ``_wiki_now``)."""
+    return site_identity(reader.site_info(), puller.config.wiki.api or "")
 
 
 def full_pull(reader: WikiReader, puller: Puller, now: str | None = None) -> None:
@@ -231,7 +239,7 @@ def full_pull(reader: WikiReader, puller: Puller, now: str | None = None) -> Non
             Drift(puller.before[pid].title, "removed", "no longer on the wiki or templates")
             for pid in stale
         )
-    puller.finish(now, None, stale)
+    puller.finish(now, None, stale, _identity(reader, puller))
 
 
 def _reread_unlisted(reader: WikiReader, puller: Puller, track: bool) -> None:
@@ -264,7 +272,7 @@ def incremental_pull(reader: WikiReader, puller: Puller, checkpoint: str) -> Non
         puller.read_titles(reader, titles)
     horizon = parse_time(now) - OVERLAP
     recent = [c.rcid for c in changes if parse_time(c.timestamp) >= horizon]
-    puller.finish(now, sorted(recent))
+    puller.finish(now, sorted(recent), wiki=_identity(reader, puller))
 
 
 def _after_template_edits(reader: WikiReader, puller: Puller, titles: list[str]) -> list[str]:

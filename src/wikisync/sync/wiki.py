@@ -1,0 +1,49 @@
+"""The one place a gateway meets a store: connect, then refuse a store of another wiki.
+
+Every command that reads or writes the wiki with a store (pull, sync, generate, create,
+templates install, run, audit --pull/--publish, status) connects through ``connect_store``
+(or, for ``status``, which never creates a store, ``ensure_store_of``). The wiki's identity
+comes with the login token (or the site facts already read): the check costs no request
+when logged in. Pull records the identity in the store on its first success.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wikisync.api import Gateway, connect
+from wikisync.config import WikiConfig
+from wikisync.store import Store, WikiIdentity, ensure_same_wiki
+
+
+def gateway_identity(gateway: Gateway) -> WikiIdentity:
+    """The identity of the wiki a gateway talks to (server, wikiid, API URL)."""
+    return WikiIdentity(*gateway.wiki_identity())
+
+
+def site_identity(site: Any, api: str) -> WikiIdentity:
+    """The identity in a site-facts object (``SiteInfo``: ``server``, ``wikiid``)."""
+    return WikiIdentity(str(getattr(site, "server", "") or ""),
+                        str(getattr(site, "wikiid", "") or ""), api)
+
+
+def ensure_gateway_wiki(store: Store, gateway: Gateway) -> Gateway:
+    """``gateway`` if the store has no wiki yet or is this wiki's; else WrongWiki (exit 2)."""
+    ensure_same_wiki(store, gateway_identity(gateway))
+    return gateway
+
+
+def connect_store(wiki: WikiConfig, store: Store,
+                  sleep: Callable[[float], None] = time.sleep) -> Gateway:
+    """A gateway to ``wiki`` (logged in when configured) for this store, or WrongWiki."""
+    return ensure_gateway_wiki(store, connect(wiki, sleep))
+
+
+def ensure_store_of(state_path: str, gateway: Gateway) -> None:
+    """Refuse an existing store of another wiki; a missing store is not created (status)."""
+    if Path(state_path).is_file():
+        with Store(state_path) as store:
+            ensure_gateway_wiki(store, gateway)
