@@ -129,6 +129,17 @@ def test_row_uses_its_fiche_point_and_title() -> None:
                      "Région": "https://m.example.org/P%C3%B4le%20B#48.5/-4"}
 
 
+def test_row_naming_a_two_infobox_page_uses_the_infobox_of_its_name() -> None:
+    two = parse_page("{{Fiche initiative|nom=Pôle A|latitude=48|longitude=-4}}"
+                     "{{Fiche initiative|nom=Pôle B|latitude=47|longitude=-3}}", "Deux").records
+    rows = parse_page("{{Pôle ESS|nom=pôle b|fiche=Deux}}{{Pôle ESS|nom=Autre|fiche=Deux}}",
+                      "Région").records
+    rules = RuleSet(link_pattern="https://m.example.org/{lat}/{lon}")
+    found = {c.instance: c.new for c in changes(two + rows, rules) if c.title == "Région"}
+    # as hubs links them: the infobox named like the row, else the page's first
+    assert found == {0: "https://m.example.org/47/-3", 1: "https://m.example.org/48/-4"}
+
+
 def test_summary_counts_hubs_per_rule() -> None:
     summary = edit_summary([
         Change("P", "Pôle ESS", 0, "carte", None, "u", "map_links"),

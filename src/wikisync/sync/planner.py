@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from wikisync.dataset import DatasetHub, match
+from wikisync.hubs import infobox_for
 from wikisync.model import Change, Record
 from wikisync.parse.names import same_field_names, title_key
 from wikisync.schema import Schema
@@ -52,7 +53,7 @@ class Context:
     schema: Schema
     rules: RuleSet
     matches: Mapping[RecordKey, DatasetHub] = field(default_factory=dict)
-    fiches: Mapping[str, Record] = field(default_factory=dict)  # title_key -> fiche record
+    fiches: Mapping[str, list[Record]] = field(default_factory=dict)  # title_key -> infoboxes
     geocoded: Mapping[RecordKey, Point] = field(default_factory=dict)
 
 
@@ -114,7 +115,9 @@ def build_context(records: Iterable[Record], schema: Schema, rules: RuleSet,
                   geocoded: Mapping[RecordKey, Point] | None = None) -> Context:
     """Match the dataset with the stored hubs and index the fiches, for the whole store."""
     records = list(records)
-    fiches = {title_key(r.title): r for r in records if r.source == "fiche"}
+    fiches: dict[str, list[Record]] = {}
+    for fiche in sorted((r for r in records if r.source == "fiche"), key=lambda r: r.instance):
+        fiches.setdefault(title_key(fiche.title), []).append(fiche)
     matches: dict[RecordKey, DatasetHub] = {}
     if rules.dataset:
         wiki = [r for r in records if _is_hub(r)]
@@ -229,10 +232,11 @@ def _own_point(record: Record) -> Point | None:
 
 
 def _fiche_of(record: Record, ctx: Context) -> Record | None:
-    """The fiche record a row names (None for a fiche or a row without one)."""
+    """The fiche record a row names (None for a fiche or a row without one), as hubs links it."""
     if record.source != "row" or not record.fiche:
         return None
-    return ctx.fiches.get(title_key(record.fiche))
+    infoboxes = ctx.fiches.get(title_key(record.fiche))
+    return infobox_for(record, infoboxes) if infoboxes else None
 
 
 def _link(record: Record, fiche: Record | None, point: Point, rules: RuleSet) -> str:
