@@ -63,6 +63,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "click": {"cli"},
     "rich": {"cli", "ui", "audit.render"},
     "tomllib": {"config"},
+    "python_calamine": {"dataset"},
 }
 CONFIG_LOADERS = {"load_config", "find_config_file", "read_password_file"}
 CONFIG_READERS = {"cli", "config"}

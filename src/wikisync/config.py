@@ -7,6 +7,7 @@ if present (no file at all is fine: defaults and environment apply).
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 import tomllib
@@ -57,6 +58,8 @@ class MapConfig:
 class DatasetConfig:
     path: str | None = None
     owns: dict[str, str] = field(default_factory=lambda: dict(DATASET_OWNS_DEFAULT))
+    encoding: str | None = None  # a CSV's encoding (None: UTF-8, else cp1252 with a warning)
+    sheet: str | None = None  # the sheet of an .xlsx/.ods file (None: the first)
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ _KNOWN = {
     "state": {"path"},
     "safety": {"shutoff_page", "run_word", "edit_interval", "max_edits"},
     "map": {"link", "link_order", "extension", "article_url", "tiles"},
-    "dataset": {"path", "owns"},
+    "dataset": {"path", "owns", "encoding", "sheet"},
     "rules": {"map_links", "dataset", "geocode"},
     "geocode": {"write", "domain", "scheme", "min_delay", "min_score", "timeout"},
     "generate": {"templates", "region_blocks", "fiche_title"},
@@ -255,7 +258,15 @@ def _build_dataset(section: dict[str, Any], where: str, base_dir: Path) -> Datas
         for name, mode in owns.items():
             if mode not in ("fill", "overwrite"):
                 raise ConfigError(f"{where}: owns.{name} must be 'fill' or 'overwrite'")
-    return DatasetConfig(path=str(base_dir / path) if path else None, owns=owns)
+    encoding = _typed(section, "encoding", str, where)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(f"{where}: unknown encoding {encoding!r} "
+                              "(use utf-8, cp1252 or latin-1)") from None
+    return DatasetConfig(path=str(base_dir / path) if path else None, owns=owns,
+                         encoding=encoding, sheet=_typed(section, "sheet", str, where))
 
 
 def _build_rules(section: dict[str, Any], where: str) -> dict[str, bool]:

@@ -114,27 +114,36 @@ def tamper(geojson: dict[str, Any], p: str) -> dict[str, Any]:
 
 def diff(kind: str, name: str | None, title: str | None, field: str | None = None,
          wiki: str | None = None, other: str | None = None,
-         detail: str | None = None) -> dict[str, Any]:
-    return {"kind": kind, "name": name, "title": title, "field": field, "wiki": wiki,
-            "dataset": other, "detail": detail}
+         detail: str | None = None, row: int | None = None,
+         file: str = "") -> dict[str, Any]:
+    """One JSON difference; ``row``: it comes from that row of the dataset ``file``."""
+    found = {"kind": kind, "name": name, "title": title, "field": field, "wiki": wiki,
+             "dataset": other, "detail": detail}
+    if row is not None:
+        found["source"] = {"file": file, "sheet": None, "row": row}
+    return found
 
 
-def expected(p: str, index: str) -> list[dict[str, Any]]:
-    """Exactly what the audit must report, in its order."""
+def expected(p: str, index: str, file: str) -> list[dict[str, Any]]:
+    """Exactly what the audit must report, in its order (``file``: the dataset's path)."""
     url = f"{index}?title={p.replace(' ', '_')}_C"  # the prefix is ASCII
     return [
-        diff("missing-on-wiki", "Pôle Audit H", None, detail="dataset line 8"),
+        diff("missing-on-wiki", "Pôle Audit H", None, detail="dataset line 8", row=8,
+             file=file),
         diff("missing-in-dataset", "Pôle Audit I", f"{p} I bis"),
-        diff("mismatch", "Pôle Audit B", f"{p} B", "type", "multifonction", "association"),
+        diff("mismatch", "Pôle Audit B", f"{p} B", "type", "multifonction", "association",
+             row=3, file=file),
         diff("mismatch", "Pôle Audit C", f"{p} C", "coordinates", "48.39, -4.49",
-             "48.41, -4.49", "2224 m"),
+             "48.41, -4.49", "2224 m", row=4, file=file),
         diff("mismatch", "Pôle Audit D", f"{p} D", "website", "http://d.example.org",
-             "http://d.example.fr"),
-        diff("mismatch", "Pôle Audit E", f"{p} E", "commune", "Quimper", "Caen"),
-        diff("mismatch", "Pôle Audit E", f"{p} E", "departement", "29", "14"),
-        diff("mismatch", "Pôle Audit E", f"{p} E", "region", "Bretagne", "Normandie"),
+             "http://d.example.fr", row=5, file=file),
+        diff("mismatch", "Pôle Audit E", f"{p} E", "commune", "Quimper", "Caen", row=6,
+             file=file),
+        diff("mismatch", "Pôle Audit E", f"{p} E", "departement", "29", "14", row=6, file=file),
+        diff("mismatch", "Pôle Audit E", f"{p} E", "region", "Bretagne", "Normandie", row=6,
+             file=file),
         diff("mismatch", "Pôle Audit G", f"{p} G", "name", "Pôle Audit G",
-             "Pôle Audit F (nouveau nom)"),
+             "Pôle Audit F (nouveau nom)", row=7, file=file),
         diff("inconsistent", "Pôle Audit B", f"{p} B", "type", "multifonction", "projet",
              f"row on {p} Région"),
         diff("inconsistent", "Pôle Audit I", f"{p} I bis", "fiche", f"{p} I bis", f"{p} I",
@@ -153,7 +162,7 @@ def expected(p: str, index: str) -> list[dict[str, Any]]:
              "48.45, -4.49", "6672 m"),
         diff("problem", "Pôle Audit J", f"{p} J", "bad-url", detail="pas de site"),
         diff("problem", None, None, "no-name", other="line 13",
-             detail="the row has no hub name"),
+             detail="the row has no hub name", row=13, file=file),
         diff("problem", "Pôle Audit J", f"{p} J", "unknown-type", detail="frob"),
     ]
 
@@ -184,7 +193,7 @@ def test_audit_of_a_real_wiki_is_exactly_the_expected_report(
 
     report = render_json(audit(records, dataset, served, config, pages=page_problems))
 
-    assert json.loads(report) == expected(prefix, devwiki.index_url)
+    assert json.loads(report) == expected(prefix, devwiki.index_url, str(tmp_path / "d.csv"))
 
 
 def test_cli_pull_then_audit(devwiki: Any, unique_title: Callable[..., str],
@@ -202,7 +211,8 @@ def test_cli_pull_then_audit(devwiki: Any, unique_title: Callable[..., str],
                                       "--format", "json"], env=env)
     assert result.exit_code == 1, result.output
     mine = [d for d in json.loads(result.output) if (d["title"] or "").startswith(prefix)]
-    assert mine == [diff("mismatch", name, f"{prefix} B", "type", "multifonction", "projet")]
+    assert mine == [diff("mismatch", name, f"{prefix} B", "type", "multifonction", "projet",
+                         row=2, file="d.csv")]
     assert Path(wiki_env["WIKISYNC_STATE"]).is_file()
 
 

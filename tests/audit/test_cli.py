@@ -57,9 +57,11 @@ def test_differences_exit_1_with_the_json_report(workdir: Path) -> None:
     assert result.exit_code == 1, result.output
     assert json.loads(result.output) == [
         {"kind": "missing-on-wiki", "name": "Pôle C", "title": None, "field": None,
-         "wiki": None, "dataset": None, "detail": "dataset line 4"},
+         "wiki": None, "dataset": None, "detail": "dataset line 4",
+         "source": {"file": "other.csv", "sheet": None, "row": 4}},
         {"kind": "mismatch", "name": "Pôle B", "title": "Pôle B", "field": "type",
-         "wiki": "projet", "dataset": "informel", "detail": None},
+         "wiki": "projet", "dataset": "informel", "detail": None,
+         "source": {"file": "other.csv", "sheet": None, "row": 3}},
     ]
 
 

@@ -28,6 +28,9 @@ def csv_row(name: str, type_: str = "association", region: str = "", dep: str = 
     return ",".join([name, type_, region, dep, commune, lat, lon, site, page]) + "\n"
 
 
+ROW_2 = {"file": "d.csv", "sheet": None, "row": 2}  # the ``source`` of the first data row
+
+
 def dataset(*rows: str, header: str = HEADER) -> Any:
     return read_csv(header + "".join(rows), source="d.csv")
 
@@ -78,7 +81,7 @@ def test_each_field_mismatch() -> None:
     diffs = run(records, data)
     assert diffs == [
         {"kind": "mismatch", "name": "Pôle B", "title": "Pôle B", "field": field,
-         "wiki": wiki, "dataset": other, "detail": detail}
+         "wiki": wiki, "dataset": other, "detail": detail, "source": ROW_2}
         for field, wiki, other, detail in [
             ("commune", "Brest", "Caen", None),
             ("coordinates", "48.5734, 7.7521", "48.5914, 7.7521", "2002 m"),
@@ -94,7 +97,8 @@ def test_name_mismatch_when_matched_by_title() -> None:
     data = dataset(csv_row("Pôle C (ancien nom)", page="Pôle C"))
     assert only("mismatch", run([fiche("Pôle C")], data)) == [
         {"kind": "mismatch", "name": "Pôle C", "title": "Pôle C", "field": "name",
-         "wiki": "Pôle C", "dataset": "Pôle C (ancien nom)", "detail": None}]
+         "wiki": "Pôle C", "dataset": "Pôle C (ancien nom)", "detail": None,
+         "source": ROW_2}]
 
 
 def test_threshold_is_configurable() -> None:
@@ -126,7 +130,8 @@ def test_missing_on_either_side() -> None:
     data = dataset(csv_row("Pôle G"), csv_row("Pôle I", commune="Paris", page="Pôle I"))
     assert run(records, data) == [
         {"kind": "missing-on-wiki", "name": "Pôle I", "title": "Pôle I", "field": None,
-         "wiki": None, "dataset": None, "detail": "dataset line 3"},
+         "wiki": None, "dataset": None, "detail": "dataset line 3",
+         "source": {"file": "d.csv", "sheet": None, "row": 3}},
         {"kind": "missing-in-dataset", "name": "Pôle H", "title": "Région", "field": None,
          "wiki": None, "dataset": None, "detail": None},
     ]

@@ -164,10 +164,12 @@ def test_load_dataset_by_suffix_and_content(tmp_path: Path) -> None:
 def test_load_dataset_errors(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="cannot read"):
         load_dataset(tmp_path / "missing.csv")
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("nom\nPôle\n".encode("latin-1"))
-    with pytest.raises(DatasetError, match="UTF-8"):
-        load_dataset(latin)
+    undefined = tmp_path / "bytes.csv"  # 0x81 is no character in cp1252, the fallback
+    undefined.write_bytes(b"nom\nP\x81le\n")
+    with pytest.raises(DatasetError, match=r"is not cp1252 text \(try --encoding latin-1\)"):
+        load_dataset(undefined)
+    with pytest.raises(DatasetError, match="unknown encoding 'klingon'"):
+        load_dataset(undefined, encoding="klingon")
 
 
 def test_sample_csv_and_geojson_agree() -> None:

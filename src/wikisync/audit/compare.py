@@ -54,7 +54,8 @@ def compare_dataset(hubs: Sequence[Hub], dataset: Dataset, types: Sequence[HubTy
     """Hubs on one side only, and field mismatches of the hubs on both."""
     matching = match(dataset.hubs, hubs)
     diffs = [
-        Difference("missing-on-wiki", row.name, row.fiche, detail=f"dataset {row.where}")
+        Difference("missing-on-wiki", row.name, row.fiche, detail=f"dataset {row.where}",
+                   source=row.source)
         for row in matching.dataset_only
     ]
     diffs += [Difference("missing-in-dataset", hub.name or None, hub.page)
@@ -63,13 +64,15 @@ def compare_dataset(hubs: Sequence[Hub], dataset: Dataset, types: Sequence[HubTy
     for pair in matching.pairs:
         for diff in compare_fields(pair.wiki, pair.hub, fields, types, threshold, True):
             diffs.append(Difference("mismatch", pair.wiki.name or pair.hub.name, pair.wiki.page,
-                                    diff.field, diff.left, diff.right, diff.detail))
+                                    diff.field, diff.left, diff.right, diff.detail,
+                                    pair.hub.source))
     return diffs
 
 
 def dataset_problems(dataset: Dataset) -> list[Difference]:
     """The dataset's bad rows as ``problem`` differences (``dataset`` holds the location)."""
-    return [Difference("problem", p.name, None, p.code, None, p.where, p.detail or None)
+    return [Difference("problem", p.name, None, p.code, None, p.where, p.detail or None,
+                       p.source)
             for p in dataset.problems]
 
 
@@ -87,11 +90,12 @@ def check_consistency(records: Sequence[Record], pages: Iterable[str],
         by_title.setdefault(title_key(fiche.title), []).append(fiche)
     known = {title_key(t) for t in pages}
     diffs = two_fiches(fiches)
+    by_name = _by_name(fiches)
     for row in (r for r in records if r.source == "row"):
         if row.fiche and row.fiche.strip() and title_key(row.fiche) not in by_title:
             diffs.append(broken_fiche_link(row, title_key(row.fiche) in known))
             continue
-        target = _fiche_of(row, by_title, fiches)
+        target = _fiche_of(row, by_title, by_name)
         if target is not None:
             diffs += _row_against_fiche(row, target, types, threshold)
     return diffs
@@ -106,13 +110,24 @@ def _same_hub(a: Record, b: Record) -> bool:
     return not commune_a or not commune_b or commune_a == commune_b
 
 
+def _by_name(fiches: Sequence[Record]) -> dict[str, list[tuple[int, Record]]]:
+    """Fiches (with their position) by normalised hub name: ``_same_hub`` needs equal names."""
+    index: dict[str, list[tuple[int, Record]]] = {}
+    for position, fiche in enumerate(fiches):
+        key = normalise_name(hub_name(fiche) or "")
+        if key:
+            index.setdefault(key, []).append((position, fiche))
+    return index
+
+
 def _fiche_of(row: Record, by_title: Mapping[str, list[Record]],
-              fiches: Sequence[Record]) -> Record | None:
+              by_name: Mapping[str, list[tuple[int, Record]]]) -> Record | None:
     """The fiche a row describes: by its ``fiche=``, else the one fiche of the same hub."""
     if row.fiche and row.fiche.strip():
         infoboxes = by_title.get(title_key(row.fiche))
         return infobox_for(row, infoboxes) if infoboxes else None  # as hubs links them
-    found = [fiche for fiche in fiches if _same_hub(row, fiche)]
+    same_name = by_name.get(normalise_name(hub_name(row) or ""), [])
+    found = [fiche for _, fiche in same_name if _same_hub(row, fiche)]
     return found[0] if len(found) == 1 else None
 
 
@@ -131,9 +146,11 @@ def _row_against_fiche(row: Record, fiche: Record, types: Sequence[HubType],
 def two_fiches(fiches: Sequence[Record]) -> list[Difference]:
     """Each fiche that describes the same hub as an earlier fiche on another page."""
     diffs = []
+    by_name = _by_name(fiches)
     for i, fiche in enumerate(fiches):
-        first = next((other for other in fiches[:i]
-                      if title_key(other.title) != title_key(fiche.title)
+        earlier = by_name.get(normalise_name(hub_name(fiche) or ""), [])
+        first = next((other for j, other in earlier if j < i
+                      and title_key(other.title) != title_key(fiche.title)
                       and _same_hub(other, fiche)), None)
         if first is not None:
             diffs.append(Difference("inconsistent", hub_name(fiche), fiche.title, "fiche",

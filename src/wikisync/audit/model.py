@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
+from wikisync.dataset.model import RowSource
 from wikisync.text import normalise_name
 
 # The kinds, in report order (the JSON ``kind`` values are public).
@@ -40,6 +41,7 @@ class Difference:
     wiki: str | None = None
     dataset: str | None = None
     detail: str | None = None
+    source: RowSource | None = None  # the dataset row (file, sheet, row) it comes from
 
     def __post_init__(self) -> None:
         """Refuse a kind outside ``KINDS``: the JSON kinds are a public contract."""
@@ -47,9 +49,11 @@ class Difference:
             raise ValueError(f"unknown difference kind {self.kind!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        """The public JSON object, keys in ``JSON_KEYS`` order."""
-        data = asdict(self)
-        return {key: data[key] for key in JSON_KEYS}
+        """The public JSON object, keys in ``JSON_KEYS`` order, then ``source`` when known."""
+        data = {key: getattr(self, key) for key in JSON_KEYS}
+        if self.source is not None:
+            data["source"] = self.source.to_dict()
+        return data
 
 
 def sort_key(diff: Difference) -> tuple[Any, ...]:

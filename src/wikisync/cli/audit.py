@@ -21,6 +21,7 @@ from wikisync.audit.render import (
     render_wikitext,
     summary_line,
 )
+from wikisync.cli.datasetopts import dataset_read_options, with_read_options
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.state import state_file
 from wikisync.config import Config
@@ -77,7 +78,8 @@ def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: st
 
 @cli.command("audit")
 @click.option("--dataset", "dataset_path", type=click.Path(dir_okay=False, exists=True),
-              help="Reference dataset, CSV or GeoJSON (default: [dataset] path).")
+              help="Reference dataset: CSV, .xlsx/.ods or GeoJSON (default: [dataset] path).")
+@dataset_read_options
 @click.option("--map", "map_path", type=click.Path(dir_okay=False, exists=True),
               help="The GeoJSON (or uMap export) the map serves now.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
@@ -92,7 +94,8 @@ def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: st
 @click.option("--publish", "publish_title", metavar="TITLE",
               help="Also write the report (wikitext) to this wiki page, when it changed.")
 @pass_app
-def audit_command(app: AppContext, dataset_path: str | None, map_path: str | None, fmt: str,
+def audit_command(app: AppContext, dataset_path: str | None, encoding: str | None,
+                  sheet: str | None, map_path: str | None, fmt: str,
                   output: str | None, do_pull: bool, store_path: str | None,
                   threshold: float, publish_title: str | None) -> None:
     """Compare the wiki (from the store) with the reference dataset and the map.
@@ -109,7 +112,9 @@ def audit_command(app: AppContext, dataset_path: str | None, map_path: str | Non
     """
     config = app.config
     dataset_path = dataset_path or config.dataset.path
-    dataset = load_dataset(dataset_path, config.schema) if dataset_path else None
+    config = with_read_options(config, encoding, sheet)
+    dataset = load_dataset(dataset_path, config.schema, encoding=config.dataset.encoding,
+                           sheet=config.dataset.sheet) if dataset_path else None
     map_data = load_map(map_path) if map_path else None
     state = state_file(app, store_path)
     if not do_pull and not Path(state).is_file():

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import click
 
 from wikisync.api import Gateway
+from wikisync.cli.datasetopts import dataset_read_options, with_read_options
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.sync import outcome_line, reporter
 from wikisync.config import Config
@@ -160,7 +161,8 @@ def _title_pattern(config: Config, flag: str | None) -> str:
 
 @cli.command("create")
 @click.option("--dataset", "dataset_path", type=click.Path(dir_okay=False, exists=True),
-              help="Reference dataset, CSV or GeoJSON (default: [dataset] path).")
+              help="Reference dataset: CSV, .xlsx/.ods or GeoJSON (default: [dataset] path).")
+@dataset_read_options
 @click.option("--only", "only", multiple=True, metavar="NAME",
               help="Create only the fiche of this hub (repeatable).")
 @click.option("--title-pattern", metavar="PATTERN",
@@ -173,7 +175,8 @@ def _title_pattern(config: Config, flag: str | None) -> str:
 @click.option("--max-edits", type=click.IntRange(min=0), help="Create at most N pages.")
 @store_option
 @pass_app
-def create_command(app: AppContext, dataset_path: str | None, only: tuple[str, ...],
+def create_command(app: AppContext, dataset_path: str | None, encoding: str | None,
+                   sheet: str | None, only: tuple[str, ...],
                    title_pattern: str | None, include_rows: bool, dry_run: bool,
                    no_pull: bool, max_edits: int | None, store_path: str | None) -> None:
     """Create a fiche for each dataset hub that has no page on the wiki yet.
@@ -191,7 +194,9 @@ def create_command(app: AppContext, dataset_path: str | None, only: tuple[str, .
     path = dataset_path or config.dataset.path
     if not path:
         raise UsageError("no dataset: give --dataset FILE or set [dataset] path")
-    dataset = load_dataset(path, config.schema)
+    config = with_read_options(config, encoding, sheet)
+    dataset = load_dataset(path, config.schema, encoding=config.dataset.encoding,
+                           sheet=config.dataset.sheet)
     pattern = _title_pattern(config, title_pattern)
     with locked_store(app, "create", store_path) as store:
         gateway = connect_store(config.require_wiki(), store)

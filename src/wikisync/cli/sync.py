@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import click
 
+from wikisync.cli.datasetopts import dataset_read_options, with_read_options
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, scope_options, store_option
 from wikisync.cli.state import state_file
 from wikisync.store import JournalEntry, RunInfo, Store
@@ -122,7 +123,8 @@ def _geocoding(result: SyncResult) -> list[str]:
 @click.option("--dry-run", is_flag=True, help="Show each page's diff; write nothing.")
 @click.option("--no-pull", is_flag=True, help="Plan from the store as it is (no pull first).")
 @click.option("--dataset", "dataset", type=click.Path(dir_okay=False, exists=True),
-              help="Reference dataset (CSV or GeoJSON); turns the dataset rule on.")
+              help="Reference dataset (CSV, .xlsx/.ods or GeoJSON); turns the dataset rule on.")
+@dataset_read_options
 @click.option("--rule", "only", multiple=True, type=click.Choice(RULE_NAMES),
               help="Apply only this rule (repeatable); default: every rule that is on.")
 @click.option("--geocode/--no-geocode", default=None,
@@ -133,6 +135,7 @@ def _geocoding(result: SyncResult) -> list[str]:
 @store_option
 @pass_app
 def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | None,
+                 encoding: str | None, sheet: str | None,
                  only: tuple[str, ...], geocode: bool | None, accept_geocoded: bool,
                  max_edits: int | None, titles: tuple[str, ...], prefixes: tuple[str, ...],
                  store_path: str | None) -> None:
@@ -149,7 +152,7 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
       wikisync sync --dry-run
       wikisync sync --dataset reference.csv --max-edits 20
     """
-    config = app.config
+    config = with_read_options(app.config, encoding, sheet)
     options = SyncOptions(dry_run=dry_run, pull=not no_pull, dataset=dataset, only=only,
                           geocode=geocode, accept_geocoded=accept_geocoded,
                           max_edits=max_edits, titles=titles, prefixes=prefixes,

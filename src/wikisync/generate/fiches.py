@@ -170,13 +170,14 @@ def _only(hubs: list[DatasetHub], dataset: Dataset, only: Sequence[str],
     if not only:
         return hubs
     wanted = {normalise_name(name): name for name in only}
-    known = {normalise_name(hub.name) for hub in dataset.hubs}
+    known = {hub.name_key for hub in dataset.hubs}
+    missing = {hub.name_key for hub in hubs}
     for key, name in wanted.items():
         if key not in known:
             plan.notes.append(f"--only {name}: no hub of that name in the dataset")
-        elif not any(normalise_name(hub.name) == key for hub in hubs):
+        elif key not in missing:
             plan.notes.append(f"--only {name}: the wiki already describes it")
-    return [hub for hub in hubs if normalise_name(hub.name) in wanted]
+    return [hub for hub in hubs if hub.name_key in wanted]
 
 
 def create_fiches(writer: PageWriter, plan: FichePlan) -> list[WriteOutcome]:

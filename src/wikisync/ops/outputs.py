@@ -79,7 +79,8 @@ def write_exports(store: Store, config: Config, *, dry_run: bool = False) -> lis
 def audit_differences(store: Store, config: Config) -> list[Difference]:
     """The audit of everything the store holds against ``[dataset] path`` (if set)."""
     path = config.dataset.path
-    dataset = load_dataset(path, config.schema) if path else None
+    dataset = load_dataset(path, config.schema, encoding=config.dataset.encoding,
+                           sheet=config.dataset.sheet) if path else None
     return audit_store(store, dataset, None, config)
 
 

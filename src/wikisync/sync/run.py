@@ -229,7 +229,8 @@ class SyncRun:
         path = self.options.dataset or self.config.dataset.path
         if not self.rules.dataset or not path:
             return Dataset("", (), (), frozenset())
-        return load_dataset(path, self.config.schema)
+        return load_dataset(path, self.config.schema, encoding=self.config.dataset.encoding,
+                            sheet=self.config.dataset.sheet)
 
     def _lookup(self) -> Lookup:
         """The geocoder given by the caller, else the configured address service."""
