@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,13 +30,10 @@ from wikisync.cli.main import (
     waiting,
 )
 from wikisync.cli.state import state_file
-from wikisync.cli.sync import reporter
 from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, ConfigError, WikisyncError
-from wikisync.ops.cycle import RunOptions, run_cycle
 from wikisync.ops.init import PASSWORD_HELP, InitAnswers, check_connection, write_config
 from wikisync.ops.lock import LockBusy, run_lock
-from wikisync.ops.report import summary, summary_lines
 from wikisync.ops.status import (
     WikiStatus,
     as_dict,
@@ -44,11 +42,11 @@ from wikisync.ops.status import (
     wiki_lines,
     wiki_status,
 )
-from wikisync.ops.templates import install_lines, install_templates, load_templates
-from wikisync.resources import wiki_templates_dir
 from wikisync.store import Store
 from wikisync.sync.wiki import connect_store, ensure_store_of
-from wikisync.sync.writer import Report, WriteOutcome
+
+if TYPE_CHECKING:  # annotations only
+    from wikisync.sync.writer import Report, WriteOutcome
 
 log = logging.getLogger("wikisync.ops")
 
@@ -78,6 +76,8 @@ def outcome_logger() -> Report:
 
 def _run_reporter(app: AppContext, as_json: bool) -> Report:
     """Page outcomes: lines and diffs as ``sync`` prints them, or log lines with --json."""
+    from wikisync.cli.sync import reporter
+
     if as_json:
         return outcome_logger()
     return reporter(app, colour=sys.stdout.isatty())
@@ -129,6 +129,9 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
       wikisync run --dry-run
       wikisync --log-format json run --json --max-edits 50 --audit-report audit.html
     """
+    from wikisync.ops.cycle import RunOptions, run_cycle
+    from wikisync.ops.report import summary, summary_lines
+
     options = RunOptions(dry_run=dry_run, no_write=no_write, max_edits=max_edits,
                          titles=titles, prefixes=prefixes,
                          audit=do_audit, audit_report=audit_report, publish=publish)
@@ -319,6 +322,9 @@ def templates_install(app: AppContext, force: bool, dry_run: bool, directory: st
       wikisync templates install --dry-run
       wikisync templates install
     """
+    from wikisync.ops.templates import install_lines, install_templates, load_templates
+    from wikisync.resources import wiki_templates_dir
+
     config = app.config
     templates = load_templates(directory or wiki_templates_dir())
     state = state_file(app, store_path)

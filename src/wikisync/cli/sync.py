@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,12 +14,14 @@ from wikisync.cli.datasetopts import dataset_read_options, with_read_options
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, scope_options, store_option
 from wikisync.cli.state import state_file
 from wikisync.store import JournalEntry, RunInfo, Store
-from wikisync.sync.planner import Note
 from wikisync.sync.rules import RULE_NAMES
-from wikisync.sync.run import SyncOptions, SyncResult, sync
 from wikisync.sync.wiki import connect_store
 from wikisync.sync.writer import Kept, WriteOutcome
 from wikisync.ui import progress_for
+
+if TYPE_CHECKING:  # annotations only
+    from wikisync.sync.planner import Note
+    from wikisync.sync.run import SyncResult
 
 KILL_HOOK = "WIKISYNC_TEST_KILL_AFTER_EDIT"  # tests: SIGKILL ourselves after edit k
 MAX_LISTED = 15
@@ -152,6 +155,8 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
       wikisync sync --dry-run
       wikisync sync --dataset reference.csv --max-edits 20
     """
+    from wikisync.sync.run import SyncOptions, sync
+
     config = with_read_options(app.config, encoding, sheet)
     options = SyncOptions(dry_run=dry_run, pull=not no_pull, dataset=dataset, only=only,
                           geocode=geocode, accept_geocoded=accept_geocoded,
