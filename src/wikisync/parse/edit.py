@@ -87,25 +87,25 @@ class Editor:
         if check_old:
             for change in changes:
                 self._check_old(self._locate(tree.found, change))
-        for change in changes:
-            new_text = self._apply_one(tree, change, raw)
-            if new_text != tree.text:
-                tree = Tree.read(new_text)
+        try:
+            for change in changes:
+                tree = self._apply_one(tree, change, raw)
+        except UnsafeEdit as refused:  # names may hold line breaks: the reason is one line
+            if "\n" not in refused.message and "\r" not in refused.message:
+                raise
+            raise UnsafeEdit(" ".join(refused.message.split()), refused.problems) from None
         return tree.text
 
-    def _apply_one(self, tree: Tree, change: Change, raw: bool) -> str:
-        """The text with one change made as one proven splice (or the same text)."""
+    def _apply_one(self, tree: Tree, change: Change, raw: bool) -> Tree:
+        """The text with one change made as one proven splice (or the same text), read."""
         spot = self._locate(tree.found, change)
         new = change.new
         if new is not None and not raw and self._current(spot) == canonical(new):
-            return tree.text  # already says that (``[[Brest]]`` for ``Brest``): as written
+            return tree  # already says that (``[[Brest]]`` for ``Brest``): as written
         splice = self._plan(tree, spot, new if raw or new is None else escape_value(new))
-        if splice is None:
-            return tree.text
-        new_text = splice.apply(tree.text)
-        if new_text != tree.text:
-            self._prove(tree, spot, splice, new_text, raw)
-        return new_text
+        if splice is None or splice.apply(tree.text) == tree.text:
+            return tree
+        return self._prove(tree, spot, splice, splice.apply(tree.text), raw)
 
     def _locate(self, found: Scan, change: Change) -> Located:
         """The template instance a change is for, refusing a duplicated target parameter."""
@@ -116,7 +116,7 @@ class Editor:
                 f"(the page has {len(instances)})", (MISSING,)
             )
         template = instances[change.instance]
-        names = same_field_names(self.schema, self._param_name(change.param))
+        names = self.target_names(change.param)
         present = [p for p in template.params if param_key(str(p.name)) in names]
         if len(present) > 1:
             given = ", ".join(param_key(str(p.name)) for p in present)
@@ -140,6 +140,10 @@ class Editor:
         """The record templates of a page, in order: an edit must not add or lose one."""
         kinds = (self.reader.matcher.kind(str(t.name)) for t in found.templates)
         return [kind for kind in kinds if kind is not None]
+
+    def target_names(self, param: str) -> tuple[str, ...]:
+        """The parameter names a change of ``param`` writes: its own, then its field's others."""
+        return same_field_names(self.schema, self._param_name(param))
 
     def _param_name(self, param: str) -> str:
         """A record field name (``map_link``) stands for its canonical parameter (``carte``)."""
@@ -185,8 +189,8 @@ class Editor:
         return Splice(span.close, span.close, added_piece(template, spot.names[0], written))
 
     def _prove(self, tree: Tree, spot: Located, splice: Splice, new_text: str,
-               raw: bool) -> None:
-        """Refuse unless ``new_text`` is the one splice, everything else kept, value read back."""
+               raw: bool) -> Tree:
+        """``new_text`` read, unless it is not the one splice with all else kept (refused)."""
         title = spot.change.title or "page"
         after = Tree.read(new_text)
         page = self.reader.read_scan(after.found)
@@ -209,6 +213,7 @@ class Editor:
         if not ok:
             raise UnsafeEdit(f"{title}: {spot.change.param} would read back as {current!r}, "
                              f"not {spot.change.new!r}", (INEXACT,))
+        return after
 
 
 def _index(spot: Located) -> int | None:

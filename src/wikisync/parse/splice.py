@@ -169,21 +169,31 @@ def _twin(template: Template, candidates: list[Template], matched: set[int], hol
     for candidate in candidates:
         if id(candidate) in matched:
             continue
-        if is_target or (holds and _same_frame(template, candidate)):
+        if is_target:
             if str(candidate.name) == str(template.name):
+                return candidate
+        elif holds:
+            if _same_frame(template, candidate):
                 return candidate
         elif str(candidate) == str(template):
             return candidate
     return None
 
 
+def _parts(template: Template) -> list[tuple[bool, str]]:
+    """A template's children as text: its name, then each parameter's name and value."""
+    parts = [(True, str(template.name))]
+    for param in template.params:
+        parts += [(bool(param.showkey), str(param.name) if param.showkey else ""),
+                  (bool(param.showkey), str(param.value))]
+    return parts
+
+
 def _same_frame(old: Template, new: Template) -> bool:
-    """A template holding the splice keeps its parameters; only one value may differ."""
-    if len(old.params) != len(new.params):
+    """A template holding the splice keeps its parameters; one name or value may differ."""
+    before, after = _parts(old), _parts(new)
+    if len(before) != len(after):
         return False
-    changed = 0
-    for before, after in zip(old.params, new.params, strict=True):
-        if (before.showkey, str(before.name)) != (after.showkey, str(after.name)):
-            return False
-        changed += str(before.value) != str(after.value)
-    return changed <= 1
+    if any(b[0] != a[0] for b, a in zip(before, after, strict=True)):
+        return False
+    return sum(b != a for b, a in zip(before, after, strict=True)) <= 1

@@ -31,12 +31,18 @@ class ParamStyle:
     separator: str = ""  # after a value followed by another parameter
     final: str = ""  # after the last value, before ``}}``
 
-    def name(self, name: str) -> str:
-        """The text of a new parameter's name, padded like its neighbours."""
+    def name(self, name: str, line_start: bool = False) -> str:
+        """The text of a new parameter's name, padded like its neighbours.
+
+        ``line_start``: the name starts a line, so the lead loses what precedes its last
+        line break (the break is already there).
+        """
+        lead = _line_start(self.name_lead) if line_start else self.name_lead
         if self.width is not None:
-            head = self.name_lead + name
-            return head.ljust(self.width) if len(head) < self.width else head + " "
-        return self.name_lead + name + self.name_trail
+            width = self.width - (len(self.name_lead) - len(lead))
+            head = lead + name
+            return head.ljust(width) if len(head) < width else head + " "
+        return lead + name + self.name_trail
 
     def inline_name(self, name: str) -> str:
         """A new parameter's name on the line of the previous value (no column padding)."""
@@ -66,19 +72,19 @@ def added_piece(template: Template, name: str, written: str) -> str:
     last = template.params[-1] if template.params else None
     if last is not None and not last.showkey and not str(last.value).strip(WS):
         blank = str(last.value)  # trailing pipe (``x = 1 |`` then ``}}``): keep it last
-        head = _line_start(style.name(name)) if _BREAK.search(blank) else style.name(name)
+        head = style.name(name, line_start=bool(_BREAK.search(blank)))
         return head + value + style.separator + "|" + blank
     trail = split_ws(str(last.value) if last is not None else str(template.name))[2]
     breaks = list(_BREAK.finditer(trail))
     if breaks:  # ``}}`` on its own line: a line of its own, ending like the last one
-        return "|" + _line_start(style.name(name)) + value + trail[breaks[-1].start() :]
+        return "|" + style.name(name, line_start=True) + value + trail[breaks[-1].start() :]
     return "|" + style.inline_name(name) + value + trail  # one line, or ``}}`` after a value
 
 
-def _line_start(name: str) -> str:
-    """A name as written at the start of a line: without what precedes its last line break."""
-    found = list(_BREAK.finditer(name))
-    return name[found[-1].end() :] if found else name
+def _line_start(lead: str) -> str:
+    """A name's lead as written at the start of a line: what follows its last line break."""
+    found = list(_BREAK.finditer(lead))
+    return lead[found[-1].end() :] if found else lead
 
 
 def _most_common(values: list[str], default: str) -> str:
