@@ -71,8 +71,12 @@ def spans(template: Template, start: int) -> tuple[list[tuple[int, int, int]], i
     return out, pos
 
 
-def edits_of(text: str, value_seed: int = 0) -> list[Edit]:
-    """Every edit to check on ``text``: add ``carte``, and set and remove each parameter."""
+def edits_of(text: str, value_seed: int = 0, every_value: bool = False) -> list[Edit]:
+    """Every edit to check on ``text``: add ``carte``, and set and remove each parameter.
+
+    Each add or set writes one of ``VALUES`` (turn by turn), or each of them with
+    ``every_value``.
+    """
     code = parse_wikitext(text)
     templates = scan(code).templates
     matcher = EDITOR.reader.matcher
@@ -94,14 +98,16 @@ def edits_of(text: str, value_seed: int = 0) -> list[Edit]:
         for index, param in enumerate(wanted):
             names = EDITOR.target_names(param)
             hits = [i for i, key in enumerate(keys) if key in names]
-            value = VALUES[(value_seed + index) % len(VALUES)]
+            values = VALUES if every_value else [VALUES[(value_seed + index) % len(VALUES)]]
             target = (kind or name, instance, param)
             if not hits:
-                edits.append(Edit("add", *target, value, close, close, False, start, before))
+                edits += [Edit("add", *target, value, close, close, False, start, before)
+                          for value in values]
                 continue
             bar, value_start, value_end = params[hits[0]]
             dup = len(hits) > 1
-            edits.append(Edit("set", *target, value, value_start, value_end, dup, start, before))
+            edits += [Edit("set", *target, value, value_start, value_end, dup, start, before)
+                      for value in values]
             edits.append(Edit("remove", *target, None, bar, value_end, dup, start, before))
     return edits
 
@@ -147,12 +153,13 @@ def _assert_others_kept(new: str, edit: Edit) -> None:
         assert any(after[:k] + after[k + 1 :] == before for k in range(len(after))), edit
 
 
-def check_text(text: str, counts: Counter[str], value_seed: int = 0) -> None:
+def check_text(text: str, counts: Counter[str], value_seed: int = 0,
+               every_value: bool = False) -> None:
     """Print-back in every tokenizer mode, then every edit of every template (counted)."""
     for mode in MODES:
         assert str(parse_wikitext(text, mode)) == text, f"print-back differs ({mode})"
     counts["texts"] += 1
-    edits = edits_of(text, value_seed)
+    edits = edits_of(text, value_seed, every_value)
     counts["templates"] += len({(e.template, e.instance) for e in edits})
     for edit in edits:
         counts["edits"] += 1

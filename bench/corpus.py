@@ -1,0 +1,53 @@
+"""Every edit of every template of the external corpus, with every value: counts and timing.
+
+Usage: ``.venv/bin/python bench/corpus.py``
+
+The suite's ``tests/parse/test_corpus.py`` checks every text with one value per edit; this
+job writes each of the oracle's values on every add and set.  Texts come from
+``../shared/corpora/external-wikitext/*.jsonl`` beside the repository.  Prints the texts,
+templates and edits checked, outcomes and refusals by reason, and the texts where some
+edit was refused although the page itself is safe (where an exact edit is impossible).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "parse")]
+
+from splice_oracle import check_text  # noqa: E402
+from test_corpus import corpus_texts  # noqa: E402
+
+PAGE_REASONS = ("broken-template", "unclosed-comment", "two-infoboxes", "nobots",
+                "control-character", "duplicate-param")
+
+
+def main() -> int:
+    """Check every text, print the counts and the texts an exact edit was impossible on."""
+    started = time.perf_counter()
+    counts: Counter[str] = Counter()
+    impossible: list[tuple[str, list[str]]] = []
+    for where, text in corpus_texts():
+        mine: Counter[str] = Counter()
+        check_text(text, mine, every_value=True)
+        counts.update(mine)
+        odd = [k for k in mine if "refused" in k and not k.endswith(PAGE_REASONS)]
+        if odd:
+            impossible.append((where, odd))
+    print(f"texts: {counts.pop('texts')} in {time.perf_counter() - started:.0f} s")
+    for key in ("templates", "edits"):
+        print(f"{key}: {counts.pop(key)}")
+    for key, count in sorted(counts.items()):
+        print(f"  {key}: {count}")
+    print(f"texts with an edit refused on a safe page: {len(impossible)}")
+    for where, reasons in impossible:
+        print(f"  {where}: {', '.join(sorted(reasons))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
