@@ -35,6 +35,7 @@ class WikiConfig:
     max_retries: int = 5
     max_retry_seconds: float = 120.0
     change_tag: str | None = None
+    language: str | None = None  # reports and wiki texts: None = the wiki's (siteinfo), else fr
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _typed(section: dict[str, Any], key: str, kind: type | tuple[type, ...], whe
 
 _KNOWN = {
     "wiki": {"api", "username", "password_file", "user_agent", "maxlag", "timeout",
-             "max_retries", "max_retry_seconds", "change_tag", "password"},
+             "max_retries", "max_retry_seconds", "change_tag", "password", "language"},
     "state": {"path"},
     "safety": {"shutoff_page", "run_word", "edit_interval", "max_edits"},
     "map": {"link", "link_order", "extension", "article_url", "tiles"},
@@ -200,7 +201,7 @@ def _build(data: dict[str, Any], src: str, base_dir: Path) -> Config:
 
 def _build_wiki(section: dict[str, Any], where: str, base_dir: Path) -> WikiConfig:
     values: dict[str, Any] = {}
-    for key in ("api", "username", "user_agent", "change_tag"):
+    for key in ("api", "username", "user_agent", "change_tag", "language"):
         values[key] = _typed(section, key, str, where)
     for key in ("maxlag", "max_retries"):
         if section.get(key) is not None:

@@ -49,7 +49,7 @@ def test_no_difference_exits_0(workdir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == []
     text = invoke("--dataset", "same.csv")
-    assert text.exit_code == 0 and text.output.strip() == "no difference"
+    assert text.exit_code == 0 and text.output.strip() == "aucune différence"
 
 
 def test_differences_exit_1_with_the_json_report(workdir: Path) -> None:
@@ -68,8 +68,10 @@ def test_differences_exit_1_with_the_json_report(workdir: Path) -> None:
 def test_text_report_has_counts(workdir: Path) -> None:
     result = invoke("--dataset", "other.csv")
     assert result.exit_code == 1
-    assert "missing-on-wiki" in result.output and "informel" in result.output
-    assert result.output.rstrip().endswith("2 differences: missing-on-wiki 1, mismatch 1")
+    assert "absent du wiki" in result.output and "regroupement informel" in result.output
+    assert "pôle en projet" in result.output and "missing-on-wiki" not in result.output
+    assert result.output.rstrip().endswith(
+        "2 différences : absent du wiki 1, valeur différente 1")
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("html", "<!DOCTYPE html>"), ("csv", "kind,name"),

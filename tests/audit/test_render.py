@@ -56,10 +56,11 @@ def test_csv_round_trips() -> None:
 def test_text_has_one_line_per_difference_and_counts() -> None:
     text = render_text(DIFFS)
     assert text.rstrip().endswith(
-        "5 differences: missing-on-wiki 1, mismatch 2, problem 2")
-    assert "11119 m" in text and "broken-template" in text
-    assert render_text([]).strip() == "no difference"
-    assert summary_line(DIFFS[:1]) == "1 difference: missing-on-wiki 1"
+        "5 différences : absent du wiki 1, valeur différente 2, problème 2")
+    assert "11119 m" in text and "modèle mal fermé" in text
+    assert "ligne 3 du jeu de données" in text and "coordonnées" in text
+    assert render_text([]).strip() == "aucune différence"
+    assert summary_line(DIFFS[:1]) == "1 difference: missing-on-wiki 1"  # the CLI's line
 
 
 def test_wiki_cell_escapes_table_syntax() -> None:
@@ -90,9 +91,13 @@ def test_wikitext_tables_keep_their_shape() -> None:
     assert all(len(row) == 6 for row in details), details
     assert len(details) == len(DIFFS)
     piped = [row for row in details if row[0] == "Pôle &#124; A"]
-    assert piped == [["Pôle &#124; A", "[[:Pôle A]]", "website", "http://a.example.org",
+    assert piped == [["Pôle &#124; A", "[[:Pôle A]]", "site web", "http://a.example.org",
                       "http://b.example.org", ""]]
-    assert ["", "[[:Cassée]]", "broken-template", "", "", "<nowiki>{{Fiche</nowiki>"] in details
+    assert ["Pôle A", "[[:Pôle A]]", "coordonnées", "48.1, -4.2", "48.2, -4.2",
+            "11119 m"] in details
+    assert ["", "[[:Cassée]]", "modèle mal fermé", "", "", "<nowiki>{{Fiche</nowiki>"] in details
+    assert ["<nowiki>&lt;b>Pôle B&lt;/b></nowiki>", "", "", "", "",
+            "ligne 3 du jeu de données"] in details
     assert render_wikitext(DIFFS, CONTEXT) == text  # deterministic: publishable when changed
 
 

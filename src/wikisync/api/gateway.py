@@ -48,6 +48,7 @@ class Gateway:
         self.editor = Editor(self.session, self.transport)
         self._site: SiteInfo | None = None
         self._extensions: frozenset[str] | None = None
+        self._namespaces: frozenset[str] | None = None
 
     # --- counters and session ----------------------------------------------------------
 
@@ -102,6 +103,12 @@ class Gateway:
         if self._extensions is None:
             self._extensions = reads.extensions(self._call)
         return self._extensions
+
+    def namespaces(self) -> frozenset[str]:
+        """The wiki's namespace names, canonical names and aliases (one request, cached)."""
+        if self._namespaces is None:
+            self._namespaces = reads.namespaces(self._call)
+        return self._namespaces
 
     def wiki_identity(self) -> tuple[str, str, str]:
         """The wiki's siteinfo ``server`` and ``wikiid`` and the API URL, to tell wikis apart.

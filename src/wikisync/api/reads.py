@@ -181,6 +181,18 @@ def extensions(call: Call) -> frozenset[str]:
     return frozenset(str(item["name"]) for item in found if item.get("name"))
 
 
+def namespaces(call: Call) -> frozenset[str]:
+    """Every namespace name, canonical name and alias of the wiki (siteinfo), as listed."""
+    params = {"action": "query", "meta": "siteinfo", "siprop": "namespaces|namespacealiases"}
+    query = call(params, "other").get("query", {})
+    listed = query.get("namespaces", {})
+    items = list(listed.values() if isinstance(listed, dict) else listed)
+    names = {str(item.get(key) or "") for item in items for key in ("name", "canonical", "*")}
+    names |= {str(item.get("alias") or item.get("*") or "")
+              for item in query.get("namespacealiases", [])}
+    return frozenset(name for name in names if name)
+
+
 def prefetch(source: Iterator[T], depth: int = 1) -> Iterator[T]:
     """Iterate ``source`` in a background thread, keeping up to ``depth`` items ready.
 

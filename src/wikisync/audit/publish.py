@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection
+
 from wikisync.config import Config
+from wikisync.i18n import Messages, messages
 from wikisync.store import Store
 from wikisync.sync.writer import PageWriter, Wiki, WriteOutcome
 
 RULE = "audit"
-SUMMARY = "Rapport d'audit wikisync"
+log = logging.getLogger("wikisync.audit")
 
 
 def same_report(old: str, new: str) -> bool:
@@ -15,23 +19,51 @@ def same_report(old: str, new: str) -> bool:
     return old.rstrip() == new.rstrip()
 
 
+def _fold(name: str) -> str:
+    """A namespace name as MediaWiki compares them: ``_`` is a space, case-insensitive."""
+    return " ".join(name.replace("_", " ").split()).casefold()
+
+
+def namespace_warning(title: str, namespaces: Collection[str]) -> str | None:
+    """A warning when ``title`` has a ``Prefix:`` that is none of the wiki's namespaces.
+
+    Such a title is legal: the page goes to the main namespace, as an article, which is
+    seldom what was meant (``Projet:`` is not the project namespace of a French wiki).
+    """
+    prefix, colon, _ = title.partition(":")
+    if not colon or not prefix.strip():
+        return None
+    known = {_fold(name) for name in namespaces}
+    if _fold(prefix) in known:
+        return None
+    return (f"{title}: {prefix.strip()!r} is not a namespace of this wiki, so the report goes "
+            f"to the main namespace as an article (the wiki's namespaces include: "
+            f"{', '.join(sorted(n for n in namespaces if n)[:8])})")
+
+
 def publish_report(gateway: Wiki, store: Store, config: Config, title: str, text: str,
-                   *, dry_run: bool = False) -> WriteOutcome:
+                   *, dry_run: bool = False, namespaces: Collection[str] | None = None,
+                   m: Messages | None = None) -> WriteOutcome:
     """Create the page, or replace its text when the report differs, through ``PageWriter``.
 
     The writer does the safety work (fresh read, shutoff page, nobots, conflicts, journal);
-    an unchanged report makes no edit at all. Returns the writer's outcome.
+    an unchanged report makes no edit at all. ``namespaces`` (the wiki's, when known) gives
+    one warning line for a title whose prefix is not one of them. Returns the outcome.
     """
+    warning = namespace_warning(title, namespaces) if namespaces is not None else None
+    if warning:
+        log.warning(warning)
+    summary = (m or messages("fr"))("summary.audit")
     report = text.rstrip() + "\n"
     run_id = store.start_run("audit-publish")
     writer = PageWriter(gateway, store, config, run_id, dry_run)
     status = "failed"
     try:
         if gateway.read_page(title).missing:
-            outcome = writer.create(title, report, [RULE], SUMMARY)
+            outcome = writer.create(title, report, [RULE], summary)
         else:
             outcome = writer.write(title, lambda old: None if same_report(old, report)
-                                   else report, [RULE], SUMMARY)
+                                   else report, [RULE], summary)
         status = outcome.status
         return outcome
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from wikisync.audit.render import (
     ReportContext,
     render_text,
     render_wikitext,
+    report_messages,
     summary_line,
 )
 from wikisync.cli.datasetopts import dataset_read_options, with_read_options
@@ -48,7 +50,8 @@ def load_map(path: str) -> Any:
 def _publish(app: AppContext, gateway: Gateway, store: Store, title: str,
              diffs: list[Difference], context: ReportContext) -> bool:
     """Write the wikitext report to ``title`` when it changed; False when it could not be."""
-    outcome = publish_report(gateway, store, app.config, title, render_wikitext(diffs, context))
+    outcome = publish_report(gateway, store, app.config, title, render_wikitext(diffs, context),
+                             namespaces=gateway.namespaces(), m=context.messages)
     if outcome.status in ("edited", "created"):
         app.say(f"published {title} (revision {outcome.new_revid})")
     elif outcome.status == "unchanged":
@@ -66,7 +69,7 @@ def _write(diffs: list[Difference], fmt: str, context: ReportContext, output: st
     """Print the report, or write it to ``output`` and say where."""
     if output is None and fmt == "text":
         width = None if sys.stdout.isatty() else 160
-        render_text(diffs, console=Console(width=width, highlight=False))
+        render_text(diffs, context, console=Console(width=width, highlight=False))
         return
     report = RENDERERS[fmt](diffs, context)
     if output is None:
@@ -108,7 +111,11 @@ def audit_command(app: AppContext, dataset_path: str | None, encoding: str | Non
     Example:
       wikisync audit --dataset pôles.csv
       wikisync audit --pull --dataset pôles.csv --map carte.geojson --format html -o audit.html
-      wikisync audit --dataset pôles.csv --publish "Projet:Pôles ESS/Audit" -o /dev/null
+      wikisync audit --dataset pôles.csv --publish "Wiki ESS:Pôles ESS/Audit" -o /dev/null
+
+    --publish warns when the title's prefix is not one of the wiki's namespaces (the
+    project namespace of a French wiki is named after the wiki, e.g. "Wiki ESS:", not
+    "Projet:"). Reports speak [wiki] language, else the wiki's own language, else French.
     """
     config = app.config
     dataset_path = dataset_path or config.dataset.path
@@ -128,6 +135,8 @@ def audit_command(app: AppContext, dataset_path: str | None, encoding: str | Non
             result = pull(gateway, store, config)
             app.say(f"pull ({result.mode}): {result.pages_read} pages read")
         diffs = audit_store(store, dataset, map_data, config, threshold)
+        site = gateway.site_info().lang if gateway is not None else None
+        context = replace(context, messages=report_messages(config, store, site))
         _write(diffs, fmt, context, output, app)
         if gateway is not None and publish_title:
             published = _publish(app, gateway, store, publish_title, diffs, context)

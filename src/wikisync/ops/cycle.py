@@ -259,7 +259,8 @@ class Cycle:
             assert self.gateway is not None
             self.result.published = publish_report(
                 self.gateway, self.store, self.config, opts.publish,
-                self.result.audit.wikitext, dry_run=opts.dry_run)
+                self.result.audit.wikitext, dry_run=opts.dry_run,
+                namespaces=self.gateway.namespaces())
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wikisync.audit import Difference, audit_store, counts
-from wikisync.audit.render import RENDERERS, ReportContext
+from wikisync.audit.render import RENDERERS, ReportContext, report_messages
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
 from wikisync.errors import ConfigError
@@ -93,7 +93,7 @@ def run_audit(store: Store, config: Config, report: str | None, fmt: str | None 
               *, dry_run: bool = False) -> AuditResult:
     """Audit the store; write the report file when asked; keep the wikitext for publishing."""
     diffs = audit_differences(store, config)
-    context = report_context(config)
+    context = report_context(config, store)
     result = AuditResult(len(diffs), counts(diffs), report)
     result.wikitext = RENDERERS["wikitext"](diffs, context)
     if report:
@@ -107,10 +107,11 @@ def _render(diffs: Sequence[Difference], fmt: str, context: ReportContext) -> st
     return RENDERERS[fmt](diffs, context)
 
 
-def report_context(config: Config) -> ReportContext:
+def report_context(config: Config, store: Store | None = None) -> ReportContext:
     """What the readable reports show besides the differences (as ``wikisync audit``)."""
     sources = {"dataset": config.dataset.path} if config.dataset.path else {}
     return ReportContext(article_base=article_base(config.wiki.api, config.map.article_url),
                          sources={k: str(v) for k, v in sources.items()},
+                         messages=report_messages(config, store),
                          templates_dir=Path(config.templates_dir)
                          if config.templates_dir else None)
