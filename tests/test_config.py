@@ -163,3 +163,19 @@ def test_example_config_loads_and_documents_every_key() -> None:
         assert f"[{section}" in text, section
         for key in keys - {"password"}:
             assert key in text, f"[{section}] {key} is not documented in config.example.toml"
+
+
+def test_redact_leaves_ordinary_words_alone() -> None:
+    for text in ("Permission denied",
+                 "[wiki] password_file wikisync.password: No such file or directory",
+                 "badtoken: Invalid CSRF token.", "session lost and could not be restored",
+                 "the token: is missing", "password_file = 'wikisync.password'"):
+        assert redact(text) == text
+
+
+def test_redact_masks_json_pairs_cookies_and_registered_values() -> None:
+    text = redact('{"lgpassword": "hunter2abc", "csrftoken": "ab12+\\\\"} '
+                  "Set-Cookie: my_wiki_session=q1w2e3; path=/ and wikidb_session=zz9")
+    assert "hunter2abc" not in text and "ab12" not in text
+    assert "q1w2e3" not in text and "zz9" not in text
+    assert '"lgpassword": "***"' in text

@@ -128,12 +128,16 @@ class StoreError(WikisyncError):
     exit_code = EXIT_USAGE
 
 
+_SECRET_KEYS = (r"(?:lg|wp|bot)?password|passwd|(?:lg|csrf|login|edit|access|refresh)?token"
+                r"|secret|api_?key")
 _SECRET_PATTERNS = [
-    # key=value or "key": "value" forms for the usual secret names
-    re.compile(
-        r"(?i)((?:lg)?password|passwd|pwd|token|lgtoken|csrftoken|logintoken|cookie|session|secret)"
-        r"(\s*[=:]\s*['\"]?)([^'\"\s,&;}]+)"
-    ),
+    # ``key=value`` (query strings, forms) and ``"key": "value"`` (JSON) for secret names
+    # that are whole words: ``wikisync.password: No such file`` or ``password_file`` are not
+    re.compile(rf"(?i)(?<![\w.\-/])([\"']?(?:{_SECRET_KEYS})[\"']?)"
+               r"(=|\s*:\s*(?=[\"']))(['\"]?)([^'\"\s,&;}]+)"),
+    # a cookie header, and ``name_session=value``-like cookie pairs
+    re.compile(r"(?i)(\b(?:set-)?cookie)(\s*:\s*)()([^\r\n]+)"),
+    re.compile(r"(?i)(\b\w*(?:session|sessid|token)\w*)(=)()([^'\"\s,&;}]+)"),
 ]
 _KNOWN_SECRETS: set[str] = set()
 
@@ -145,9 +149,9 @@ def register_secret(secret: str | None) -> None:
 
 
 def redact(text: str) -> str:
-    """Remove registered secrets and ``password=...``-like pairs from a text."""
+    """Mask registered secrets, ``password=…``-like pairs and cookies; ordinary words stay."""
     for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
         text = text.replace(secret, "***")
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: m.group(1) + m.group(2) + "***", text)
+        text = pattern.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + "***", text)
     return text

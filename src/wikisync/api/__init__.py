@@ -3,6 +3,7 @@
 Everything else uses ``Gateway`` and the plain data it returns.
 """
 
+from wikisync.api.discover import Found, find_api
 from wikisync.api.gateway import Gateway, connect
 from wikisync.api.model import NOCHANGE, PageRevision, RecentChange, SiteInfo
 from wikisync.api.reads import prefetch
@@ -12,6 +13,7 @@ from wikisync.api.writes import EditOutcome
 __all__ = [
     "NOCHANGE",
     "EditOutcome",
+    "Found",
     "Gateway",
     "PageRevision",
     "RecentChange",
@@ -19,6 +21,7 @@ __all__ = [
     "SiteInfo",
     "decide",
     "connect",
+    "find_api",
     "parse_retry_after",
     "prefetch",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 import requests
 
 from wikisync.api import reads
+from wikisync.api.discover import check_version
 from wikisync.api.http import Params, Transport
 from wikisync.api.model import PageRevision, RecentChange, SiteInfo
 from wikisync.api.retry import Retrier, RetryPolicy
@@ -96,6 +97,7 @@ class Gateway:
             params = {"action": "query", "meta": "siteinfo|userinfo", "siprop": "general",
                       "uiprop": "groups|rights"}
             self._site = SiteInfo.from_api(self._call(params, "other").get("query", {}))
+            check_version(self._site.generator, self.transport.api_url)
         return self._site
 
     def extensions(self) -> frozenset[str]:

@@ -23,6 +23,7 @@ from wikisync.errors import RetryableWikiError, WikiUnreachable
 
 log = logging.getLogger("wikisync.api")
 T = TypeVar("T")
+LONG_WAIT = 3.0  # seconds: a longer wait is said on stderr (a warning), shorter ones in --debug
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,9 @@ class Retrier:
         def before_sleep(state: RetryCallState) -> None:
             self.retries += 1
             self.waited += verdict[0].wait
-            log.debug("retry %s #%d in %.1fs (%s)", what, state.attempt_number,
-                      verdict[0].wait, verdict[0].reason)
+            level = logging.WARNING if verdict[0].wait >= LONG_WAIT else logging.DEBUG
+            log.log(level, "retry %s #%d in %.1fs (%s)", what, state.attempt_number,
+                    verdict[0].wait, verdict[0].reason)
 
         engine = Retrying(retry=judge, wait=lambda _s: verdict[0].wait, stop=stop_never,
                           sleep=self.sleep, before_sleep=before_sleep, reraise=True)

@@ -11,9 +11,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from wikisync.api.discover import check_version
 from wikisync.api.errors import BadToken, SessionLost, login_exception
 from wikisync.api.http import Params, Transport
-from wikisync.errors import AuthenticationError, register_secret
+from wikisync.errors import AuthenticationError, ConfigError, register_secret
 
 log = logging.getLogger("wikisync.api")
 
@@ -39,8 +40,12 @@ class Session:
 
     def login(self) -> str:
         """Log in with the BotPassword (``User@app``); return the account's user name."""
-        if not self.login_name or not self._password:
-            raise AuthenticationError("no username/password configured: cannot log in")
+        if not self.login_name:
+            raise ConfigError("[wiki] username is not set: cannot log in")
+        if not self._password:
+            raise ConfigError(f"no password for {self.login_name}: set WIKISYNC_PASSWORD, "
+                              "or name a file only you can read (mode 0600) in "
+                              "[wiki] password_file")
         self.transport.session.cookies.clear()
         self.user, self._csrf = None, None
         for _ in range(2):
@@ -63,6 +68,7 @@ class Session:
         token = str(answer["tokens"]["logintoken"])
         register_secret(token)
         self.general = dict(answer.get("general") or {})
+        check_version(str(self.general.get("generator", "")), self.transport.api_url)
         return token
 
     def _post_login(self, token: str) -> dict[str, Any]:

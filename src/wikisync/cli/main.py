@@ -61,8 +61,10 @@ class WikisyncGroup(click.Group):
             return super().invoke(ctx)
         except WikisyncError as exc:
             app = ctx.find_object(AppContext)
-            if app is not None and app.debug:
-                raise
+            if app is not None and app.debug:  # the traceback too, but the same exit code
+                import traceback
+
+                click.echo(redact(traceback.format_exc()).rstrip(), err=True)
             say_err(redact(exc.message))
             ctx.exit(exc.exit_code)
 

@@ -32,7 +32,13 @@ from wikisync.cli.main import (
 from wikisync.cli.state import state_file
 from wikisync.config import Config, load_config
 from wikisync.errors import EXIT_OK, ConfigError, WikisyncError
-from wikisync.ops.init import PASSWORD_HELP, InitAnswers, check_connection, write_config
+from wikisync.ops.init import (
+    PASSWORD_HELP,
+    InitAnswers,
+    check_connection,
+    locate_api,
+    write_config,
+)
 from wikisync.ops.lock import LockBusy, run_lock
 from wikisync.ops.status import (
     WikiStatus,
@@ -222,7 +228,7 @@ def _answers(api: str | None, username: str | None, user_agent: str | None,
         if not interactive():
             missing = [f for f, v in (("--api", api), ("--user-agent", user_agent)) if not v]
             raise click.UsageError(f"give {' and '.join(missing)} (no terminal to ask on)")
-        api = api or click.prompt("URL of the wiki's api.php")
+        api = api or click.prompt("Address of the wiki (home page, any page or api.php)")
         if username is None:
             username = click.prompt("Bot username (User@app from Special:BotPasswords; "
                                     "empty for none)", default="", show_default=False)
@@ -236,7 +242,7 @@ def _answers(api: str | None, username: str | None, user_agent: str | None,
 
 @cli.command("init")
 @click.argument("path", type=click.Path(dir_okay=False), default="wikisync.toml")
-@click.option("--api", help="URL of the wiki's api.php.")
+@click.option("--api", help="The wiki's address: its home page, any page, or api.php.")
 @click.option("--username", help="Bot username (User@app, from Special:BotPasswords).")
 @click.option("--user-agent", help="User-Agent naming the bot and a contact.")
 @click.option("--password-file", help="Name this file (mode 0600) as [wiki] password_file.")
@@ -259,8 +265,11 @@ def init_command(app: AppContext, path: str, api: str | None, username: str | No
         --user-agent "wikisync/0.1 (https://wiki.example.org/wiki/User:Bot; ops@example.org)"
     """
     answers = _answers(api, username, user_agent, password_file)
-    written = write_config(path, answers, force=force)
+    found = None if no_check else locate_api(answers)  # the api.php behind the address
+    written = write_config(path, found[0] if found else answers, force=force)
     click.echo(f"wrote {written}")
+    if found:
+        click.echo(found[1])
     try:
         config = load_config(str(written))
     except ConfigError as exc:

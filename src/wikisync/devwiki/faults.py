@@ -98,6 +98,13 @@ class Fault:
         return cls("status", status=status, headers=headers, body=body, **target)
 
     @classmethod
+    def answer(cls, body: bytes, content_type: str = "application/json; charset=utf-8",
+               status: int = 200, **target: Any) -> Fault:
+        """Answer with this body (e.g. valid JSON that is not an object, ``[]``) instead."""
+        return cls("status", status=status, headers={"Content-Type": content_type},
+                   body=body, **target)
+
+    @classmethod
     def maxlag(cls, lag: float = 7, retry_after: int = 5, host: str = "db-replica-1",
                **target: Any) -> Fault:
         """The API's maxlag error, as MediaWiki sends it (HTTP 200, Retry-After, X-Database-Lag)."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from wikisync.api import Gateway, SiteInfo
+from wikisync.api import Gateway, SiteInfo, find_api
 from wikisync.config import WikiConfig
 from wikisync.errors import UsageError
 from wikisync.files import write_atomic
@@ -109,3 +109,18 @@ def check_connection(wiki: WikiConfig) -> tuple[SiteInfo, bool]:
     if logged_in:
         gateway.login()
     return gateway.site_info(), logged_in
+
+
+def locate_api(answers: InitAnswers) -> tuple[InitAnswers, str]:
+    """The answers with ``api`` replaced by the api.php found from it, and the line saying so."""
+    found = find_api(answers.api, answers.user_agent)
+    if found.api == answers.api.strip():
+        return answers, f"API: {found.api} (answers as MediaWiki {_version(found.general)})"
+    return (replace(answers, api=found.api),
+            f"API: {found.api} (found {found.how}; you gave {answers.api}), written to the "
+            "config")
+
+
+def _version(general: dict[str, object]) -> str:
+    """The version number in a siteinfo general (``1.39.17``)."""
+    return str(general.get("generator", "")).removeprefix("MediaWiki ").strip() or "?"
