@@ -31,7 +31,9 @@ def describe(info: SiteInfo) -> list[str]:
 def check(app: AppContext) -> None:
     """Connect to the wiki, log in, and print the wiki and account facts.
 
-    Exits 3 with one line if the wiki is unreachable or the login is refused.
+    Exits 2 with one line naming the fix for an address, account or MediaWiki version that
+    cannot work (no password, TLS mismatch, not an API, 401/403/404, before 1.35); exits 3
+    if the wiki is unreachable or the login is refused.
 
     \b
     Example:
