@@ -255,8 +255,13 @@ def declared(pyproject_text: str) -> tuple[set[str], set[str]]:
             {import_name(r) for r in bench})
 
 
-def third_party(root: Path) -> dict[str, str]:
-    """Every non-stdlib top-level module imported under ``root`` -> the first file doing so."""
+def local_modules(*roots: Path) -> set[str]:
+    """Names importable from the checkout itself (a bench's sibling, a test helper)."""
+    return {path.stem for root in roots for path in root.rglob("*.py")} | {"wikisync"}
+
+
+def third_party(root: Path, local: set[str]) -> dict[str, str]:
+    """Every non-stdlib, non-local top-level module imported under ``root`` -> its first use."""
     found: dict[str, str] = {}
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -267,15 +272,17 @@ def third_party(root: Path) -> dict[str, str]:
             else:
                 continue
             for top in {name.split(".")[0] for name in names}:
-                if top not in sys.stdlib_module_names and top != "wikisync":
+                if top not in sys.stdlib_module_names and top not in local:
                     found.setdefault(top, f"{path.relative_to(root)}:{node.lineno}")
     return found
 
 
-def dependency_violations(pyproject_text: str, src: Path, bench: Path) -> list[str]:
+def dependency_violations(pyproject_text: str, src: Path, bench: Path,
+                          tests: Path | None = None) -> list[str]:
     """Declared dependencies nothing imports, and imports nothing declares."""
     runtime, extra = declared(pyproject_text)
-    in_src, in_bench = third_party(src), third_party(bench)
+    local = local_modules(bench, *([tests] if tests else []))
+    in_src, in_bench = third_party(src, local), third_party(bench, local)
     found = [f"dependency {name!r} is declared but src/ never imports it"
              for name in sorted(runtime - set(in_src))]
     found += [f"bench extra {name!r} is declared but bench/ never imports it"
@@ -289,7 +296,8 @@ def dependency_violations(pyproject_text: str, src: Path, bench: Path) -> list[s
 
 
 def test_every_declared_dependency_is_imported_and_every_import_declared() -> None:
-    assert dependency_violations(PYPROJECT.read_text(encoding="utf-8"), SRC, BENCH) == []
+    assert dependency_violations(PYPROJECT.read_text(encoding="utf-8"), SRC, BENCH,
+                                 SRC.parents[1] / "tests") == []
 
 
 FAKE_PYPROJECT = """[project]
@@ -316,7 +324,9 @@ def test_the_dependency_checker_catches_an_untrue_dependency(
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "a.py").write_text(src + "import os\nfrom . import b\n", "utf-8")
     (tmp_path / "bench").mkdir()
-    (tmp_path / "bench" / "b.py").write_text(bench + "from wikisync.parse import x\n", "utf-8")
+    (tmp_path / "bench" / "b.py").write_text(bench + "from wikisync.parse import x\n"
+                                             "import helper\n", "utf-8")
+    (tmp_path / "bench" / "helper.py").write_text("import os\n", "utf-8")  # a local module
     found = dependency_violations(pyproject, tmp_path / "src", tmp_path / "bench")
     assert len(found) == 1 and message in found[0], found
 
