@@ -19,11 +19,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "parse")]
 
-from splice_oracle import check_text  # noqa: E402
+from splice_oracle import EDITOR, check_text, edits_of  # noqa: E402
 from test_corpus import corpus_texts  # noqa: E402
 
-PAGE_REASONS = ("broken-template", "unclosed-comment", "two-infoboxes", "nobots",
-                "control-character", "duplicate-param")
+from wikisync.errors import UnsafeEdit  # noqa: E402
+from wikisync.model import Change  # noqa: E402
+
+# refusals where the edit itself, not the page, could not be made exactly
+EDIT_REASONS = ("inexact-edit", "broken-result")
+
+
+def refusals(text: str) -> list[str]:
+    """One line per edit of ``text`` refused for an edit reason: op, param, value, why."""
+    lines = []
+    for edit in edits_of(text, every_value=True):
+        change = Change("T", edit.template, edit.instance, edit.param, None, edit.value, "x")
+        try:
+            EDITOR.apply(text, [change])
+        except UnsafeEdit as refused:
+            if refused.problems and refused.problems[0] in EDIT_REASONS:
+                lines.append(f"{edit.op} {edit.param!r}={edit.value!r}: {refused.message}")
+    return lines
 
 
 def main() -> int:
@@ -35,17 +51,18 @@ def main() -> int:
         mine: Counter[str] = Counter()
         check_text(text, mine, every_value=True)
         counts.update(mine)
-        odd = [k for k in mine if "refused" in k and not k.endswith(PAGE_REASONS)]
-        if odd:
-            impossible.append((where, odd))
+        if any(k.endswith(EDIT_REASONS) for k in mine):
+            impossible.append((where, refusals(text)))
     print(f"texts: {counts.pop('texts')} in {time.perf_counter() - started:.0f} s")
     for key in ("templates", "edits"):
         print(f"{key}: {counts.pop(key)}")
     for key, count in sorted(counts.items()):
         print(f"  {key}: {count}")
-    print(f"texts with an edit refused on a safe page: {len(impossible)}")
-    for where, reasons in impossible:
-        print(f"  {where}: {', '.join(sorted(reasons))}")
+    print(f"texts with an edit refused as inexact: {len(impossible)}")
+    for where, lines in impossible:
+        print(f"  {where}")
+        for line in lines:
+            print(f"    {line[:160]}")
     return 0
 
 

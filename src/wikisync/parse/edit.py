@@ -203,8 +203,9 @@ class Editor:
             raise UnsafeEdit(f"{title}: {spot.change.param} not written: {why or 'not one splice'}",
                              (INEXACT,))
         if not _others_kept(spot, edited, _index(spot)):
-            raise UnsafeEdit(f"{title}: {spot.change.param} not written: another parameter "
-                             f"of {spot.change.template} would change", (INEXACT,))
+            raise UnsafeEdit(f"{title}: {spot.change.param} not written: it or another "
+                             f"parameter of {spot.change.template} would not stay the same "
+                             "parameter", (INEXACT,))
         current = self._current(spot, edited)
         if spot.change.new is None or raw:
             ok = (current is None) == (spot.change.new is None)
