@@ -49,7 +49,7 @@ class Gateway:
         self.editor = Editor(self.session, self.transport)
         self._site: SiteInfo | None = None
         self._extensions: frozenset[str] | None = None
-        self._namespaces: frozenset[str] | None = None
+        self._namespaces: dict[str, int] | None = None
 
     # --- counters and session ----------------------------------------------------------
 
@@ -106,8 +106,8 @@ class Gateway:
             self._extensions = reads.extensions(self._call)
         return self._extensions
 
-    def namespaces(self) -> frozenset[str]:
-        """The wiki's namespace names, canonical names and aliases (one request, cached)."""
+    def namespaces(self) -> dict[str, int]:
+        """The wiki's namespace names, canonical names and aliases to their ids (cached)."""
         if self._namespaces is None:
             self._namespaces = reads.namespaces(self._call)
         return self._namespaces

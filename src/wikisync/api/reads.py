@@ -181,16 +181,21 @@ def extensions(call: Call) -> frozenset[str]:
     return frozenset(str(item["name"]) for item in found if item.get("name"))
 
 
-def namespaces(call: Call) -> frozenset[str]:
-    """Every namespace name, canonical name and alias of the wiki (siteinfo), as listed."""
+def namespaces(call: Call) -> dict[str, int]:
+    """Every namespace name, canonical name and alias of the wiki (siteinfo), to its id."""
     params = {"action": "query", "meta": "siteinfo", "siprop": "namespaces|namespacealiases"}
     query = call(params, "other").get("query", {})
     listed = query.get("namespaces", {})
-    items = list(listed.values() if isinstance(listed, dict) else listed)
-    names = {str(item.get(key) or "") for item in items for key in ("name", "canonical", "*")}
-    names |= {str(item.get("alias") or item.get("*") or "")
-              for item in query.get("namespacealiases", [])}
-    return frozenset(name for name in names if name)
+    found: dict[str, int] = {}
+    for item in list(listed.values() if isinstance(listed, dict) else listed):
+        for key in ("canonical", "name", "*"):
+            if item.get(key):
+                found[str(item[key])] = int(item["id"])
+    for item in query.get("namespacealiases", []):
+        alias = item.get("alias") or item.get("*")
+        if alias:
+            found[str(alias)] = int(item["id"])
+    return found
 
 
 def prefetch(source: Iterator[T], depth: int = 1) -> Iterator[T]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Mapping
 
 from wikisync.config import Config
 from wikisync.i18n import Messages, messages
@@ -11,6 +11,7 @@ from wikisync.store import Store
 from wikisync.sync.writer import PageWriter, Wiki, WriteOutcome
 
 RULE = "audit"
+PROJECT, USER = 4, 2  # MediaWiki's namespace numbers
 log = logging.getLogger("wikisync.audit")
 
 
@@ -24,25 +25,27 @@ def _fold(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).casefold()
 
 
-def namespace_warning(title: str, namespaces: Collection[str]) -> str | None:
+def namespace_warning(title: str, namespaces: Mapping[str, int]) -> str | None:
     """A warning when ``title`` has a ``Prefix:`` that is none of the wiki's namespaces.
 
     Such a title is legal: the page goes to the main namespace, as an article, which is
     seldom what was meant (``Projet:`` is not the project namespace of a French wiki).
+    ``namespaces`` maps every name and alias to its id (``Gateway.namespaces``).
     """
     prefix, colon, _ = title.partition(":")
     if not colon or not prefix.strip():
         return None
-    known = {_fold(name) for name in namespaces}
-    if _fold(prefix) in known:
+    if _fold(prefix) in {_fold(name) for name in namespaces}:
         return None
+    local = [name for name, number in namespaces.items()
+             if number in (PROJECT, USER) and name not in ("Project", "User")]
+    hint = f" (the wiki's project and user namespaces: {', '.join(local)})" if local else ""
     return (f"{title}: {prefix.strip()!r} is not a namespace of this wiki, so the report goes "
-            f"to the main namespace as an article (the wiki's namespaces include: "
-            f"{', '.join(sorted(n for n in namespaces if n)[:8])})")
+            f"to the main namespace as an article{hint}")
 
 
 def publish_report(gateway: Wiki, store: Store, config: Config, title: str, text: str,
-                   *, dry_run: bool = False, namespaces: Collection[str] | None = None,
+                   *, dry_run: bool = False, namespaces: Mapping[str, int] | None = None,
                    m: Messages | None = None) -> WriteOutcome:
     """Create the page, or replace its text when the report differs, through ``PageWriter``.
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from wikisync.audit.model import JSON_KEYS, KINDS, Difference, counts
 from wikisync.config import Config
 from wikisync.hubs import page_url
-from wikisync.i18n import LANGUAGE_META, Messages, choose_language, messages
+from wikisync.i18n import Messages, for_wiki, messages
 from wikisync.parse.escape import escape_value
 from wikisync.resources import templates_dir
 from wikisync.schema import DEFAULT_TYPES
@@ -48,12 +48,9 @@ class ReportContext:
 
 def report_messages(config: Config, store: Store | None = None,
                     site: str | None = None) -> Messages:
-    """The reports' catalog: ``[wiki] language``, else the wiki's ``site`` language (then
-    recorded in ``store`` for offline reports), else the one ``store`` recorded, else fr."""
-    if store is not None and site:
-        store.set_meta(LANGUAGE_META, site)
-    recorded = store.get_meta(LANGUAGE_META) if store is not None else None
-    return messages(choose_language(config.wiki.language, site, recorded), config.schema.types)
+    """The reports' catalog: ``[wiki] language``, else the wiki's (``site``, recorded in
+    ``store`` for offline reports), else the one ``store`` recorded, else French."""
+    return for_wiki(config.wiki.language, config.schema.types, store, site)
 
 
 def render_json(diffs: Sequence[Difference], context: ReportContext | None = None) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from wikisync.config import Config
 from wikisync.hubs import LINK_KINDS, Hub, Link, article_base, pin_link, web_url
+from wikisync.i18n import DEFAULT_LANGUAGE, language_of
 from wikisync.schema import DEFAULT_TYPES, HubType
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -49,6 +50,7 @@ class MapSettings:
     embed_assets: Path | None = None  # a Leaflet dist/ to inline instead of the shipped one
     cdn: bool = False  # the HTML map links Leaflet on unpkg instead of inlining it
     templates_dir: Path | None = None  # the user's templates folder (for carte.html.j2)
+    language: str = DEFAULT_LANGUAGE  # the map's texts (link labels, notes): ``i18n``
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> MapSettings:
@@ -58,6 +60,7 @@ class MapSettings:
             "link_order": tuple(config.map.link_order),
             "article_base": article_base(config.wiki.api, config.map.article_url),
             "templates_dir": Path(config.templates_dir) if config.templates_dir else None,
+            "language": language_of(config.wiki.language),
         }
         if config.map.tiles is not None:
             values["tiles"] = config.map.tiles

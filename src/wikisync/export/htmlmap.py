@@ -20,7 +20,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from wikisync.errors import UsageError
-from wikisync.export.geo import UNKNOWN_HEX, UNKNOWN_LABEL, MapData, MapSettings, Pin
+from wikisync.export.geo import UNKNOWN_HEX, MapData, MapSettings, Pin
+from wikisync.i18n import Messages, messages
 from wikisync.resources import assets_dir, templates_dir
 
 TEMPLATE = "carte.html.j2"
@@ -32,7 +33,6 @@ LEAFLET_SRI = {
     "leaflet.js": "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo=",
 }
 OUTLINE = "france.geojson"
-OUTLINE_ATTRIBUTION = "Contours : Natural Earth"
 UNKNOWN_KEY = "inconnu"
 _CSS_IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
 
@@ -66,14 +66,15 @@ def inline_assets(folder: Path) -> dict[str, Markup]:
     }
 
 
-def _pin_json(pin: Pin) -> dict[str, Any]:
+def _pin_json(pin: Pin, m: Messages) -> dict[str, Any]:
+    """One pin as the page's script reads it."""
     lon, lat = pin.coordinates
     hub = pin.hub
     return {
         "id": hub.key,
         "name": hub.name,
         "type": hub.type or UNKNOWN_KEY,
-        "type_label": pin.type_label or UNKNOWN_LABEL,
+        "type_label": pin.type_label or m("map.unknown-type"),
         "commune": hub.commune,
         "url": pin.url,
         "link": pin.link.kind if pin.link else None,
@@ -83,26 +84,30 @@ def _pin_json(pin: Pin) -> dict[str, Any]:
     }
 
 
-def _legend(data: MapData, settings: MapSettings) -> list[dict[str, Any]]:
+def _legend(data: MapData, settings: MapSettings, m: Messages) -> list[dict[str, Any]]:
     """The legend's entries: every type of the schema, then unknown types if any."""
     counts = data.counts()
     entries = [{"key": t.key, "label": t.label, "hex": t.hex, "count": counts.get(t.key, 0)}
                for t in settings.types]
     unknown = sum(n for key, n in counts.items() if settings.type_of(key) is None)
     if unknown:
-        entries.append({"key": UNKNOWN_KEY, "label": UNKNOWN_LABEL, "hex": UNKNOWN_HEX,
+        entries.append({"key": UNKNOWN_KEY, "label": m("map.unknown-type"), "hex": UNKNOWN_HEX,
                         "count": unknown})
     return entries
 
 
 def page_data(data: MapData, settings: MapSettings) -> dict[str, Any]:
-    """What the page's script reads: tiles, legend, pins, and the hubs left off the map."""
+    """What the page's script reads: tiles, legend, pins, the hubs left off the map, texts."""
+    m = messages(settings.language, settings.types)
     return {
         "title": settings.title,
         "tiles": settings.tiles,
         "attribution": settings.attribution,
-        "legend": _legend(data, settings),
-        "pins": [_pin_json(pin) for pin in data.pins],
+        "legend": _legend(data, settings, m),
+        "pins": [_pin_json(pin, m) for pin in data.pins],
+        "text": {"links": {kind: m(f"map.link.{kind}") for kind in ("fiche", "region", "website")},
+                 "offline": m("map.offline"), "legend": m("map.legend"),
+                 "missing": m("map.missing-count", count=len(data.missing))},
         "missing": [{"name": hub.name, "commune": hub.commune} for hub in data.missing],
     }
 
@@ -145,7 +150,8 @@ def render_html(data: MapData, settings: MapSettings) -> str:
         data=page_data(data, settings),
         assets=assets,
         outline=outline(),
-        outline_attribution=OUTLINE_ATTRIBUTION,
+        outline_attribution=messages(settings.language)("map.outline"),
+        lang=settings.language,
         cdn=LEAFLET_CDN,
         sri=LEAFLET_SRI,
     )

@@ -20,6 +20,7 @@ from wikisync.dataset import Dataset, DatasetHub, match
 from wikisync.errors import ConfigError
 from wikisync.generate.templates import render
 from wikisync.hubs import build_hubs, title_key
+from wikisync.i18n import for_wiki
 from wikisync.model import Record
 from wikisync.schema import Schema
 from wikisync.sync.writer import PageWriter, WriteOutcome
@@ -28,7 +29,6 @@ from wikisync.text import normalise_name
 FICHE_TEMPLATE = "fiche-initiative.wiki.j2"
 DEFAULT_TITLE_PATTERN = "{name}"
 RULE = "create"
-SUMMARY = "Nouvelle fiche de pôle ESS, d'après le jeu de données de référence"
 # Infobox parameters of a new fiche, in this order (record fields; canonical names written).
 INFOBOX_FIELDS = ("name", "type", "region", "departement", "commune", "address", "postcode",
                   "lat", "lon", "website", "founded", "legal_form", "members", "map_link")
@@ -184,4 +184,6 @@ def create_fiches(writer: PageWriter, plan: FichePlan) -> list[WriteOutcome]:
     """Create every planned fiche through the writer (create-only, journalled)."""
     if writer.dry_run and plan.fiches:
         writer.prefetch(f.title for f in plan.fiches)
-    return [writer.create(f.title, f.text, [RULE], SUMMARY) for f in plan.fiches]
+    config = writer.config
+    summary = for_wiki(config.wiki.language, config.schema.types, writer.store)("summary.fiche")
+    return [writer.create(f.title, f.text, [RULE], summary) for f in plan.fiches]

@@ -23,6 +23,7 @@ from collections.abc import Collection
 from wikisync.config import Config
 from wikisync.errors import ConfigError, UnsafeEdit
 from wikisync.generate.lists import add_block
+from wikisync.i18n import messages
 from wikisync.parse import PageReader
 from wikisync.parse.blocks import Block
 from wikisync.parse.comment_blocks import find_comment_blocks, starts_with
@@ -35,8 +36,7 @@ OPEN_MARKER = (f"<!-- {OPEN_WORDS} : carte écrite par le robot wikisync à part
                "et des pages régionales ; ne rien modifier jusqu'à « fin carte wikisync », "
                "ce bloc est réécrit à chaque passage -->")
 CLOSE_MARKER = f"<!-- {CLOSE_WORDS} -->"
-INTRO = ("Cette carte montre les pôles ESS décrits sur le wiki ; le robot wikisync la met à "
-         "jour à partir des fiches et des pages régionales.")
+INTRO = messages("fr")("map.intro")  # a French wiki's; ``new_page`` takes the wiki's
 # [map] extension -> (the extension's name in siteinfo, the markup that needs it)
 EXTENSIONS = {"kartographer": ("Kartographer", "<mapframe>"),
               "maps": ("Maps", "{{#display_map:}}")}
@@ -72,9 +72,9 @@ def block_text(body: str) -> str:
     return f"{OPEN_MARKER}\n{body}\n{CLOSE_MARKER}"
 
 
-def new_page(body: str) -> str:
+def new_page(body: str, intro: str = INTRO) -> str:
     """The text of a map page that does not exist yet: an intro line, then the block."""
-    return f"{INTRO}\n\n{block_text(body)}"
+    return f"{intro}\n\n{block_text(body)}"
 
 
 def _replace(text: str, block: Block, body: str) -> str:

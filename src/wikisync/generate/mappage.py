@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from wikisync.config import Config
-from wikisync.export.geo import UNKNOWN_LABEL, MapData, MapSettings, Pin, bbox, map_data
+from wikisync.export.geo import MapData, MapSettings, Pin, bbox, map_data
 from wikisync.hubs import Hub, link_target
+from wikisync.i18n import Messages, messages
 
 MAP_HEIGHT = 600
 MAP_WIDTH = 800  # the width the zoom is computed for (the frame itself is full width)
 DEFAULT_ICON = "Pôle ESS {key}.png"  # Maps extension: the type's pictogram (File: page)
-LINK_TEXT = {"fiche": "Voir la fiche", "region": "Voir la page de la région",
-             "website": "Site web"}
 # Characters that would be read as markup in a title or description.
 _WIKITEXT_ESCAPES = {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;",
                      "|": "&#124;", "<": "&lt;", ">": "&gt;"}
@@ -67,9 +66,10 @@ def _view(data: MapData) -> tuple[float, float, int]:
     return round(lat, 4), round(lon, 4), max(2, min(zoom, 12))
 
 
-def _kartographer_feature(pin: Pin, order: Sequence[str]) -> dict[str, Any]:
-    lines = [escape_text(text) for text in (pin.type_label or UNKNOWN_LABEL, pin.hub.commune)
-             if text]
+def _kartographer_feature(pin: Pin, order: Sequence[str], m: Messages) -> dict[str, Any]:
+    """One pin as a Kartographer GeoJSON feature: linked name, type and commune."""
+    unknown = m("map.unknown-type")
+    lines = [escape_text(text) for text in (pin.type_label or unknown, pin.hub.commune) if text]
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": pin.coordinates},
@@ -83,21 +83,20 @@ def _kartographer_feature(pin: Pin, order: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _legend(data: MapData, settings: MapSettings) -> list[str]:
+def _legend(data: MapData, settings: MapSettings, m: Messages) -> list[str]:
     """The legend under the map: one line per type with its colour and pin count."""
     counts = data.counts()
-    lines = ["== Légende =="]
+    lines = [f"== {m('map.legend')} =="]
     for hub_type in settings.types:
         swatch = (f'<span style="display:inline-block;width:0.9em;height:0.9em;'
                   f'border-radius:50%;border:1px solid #333;background:{hub_type.hex}"></span>')
         lines.append(f"* {swatch} {escape_text(hub_type.label)} : {counts.get(hub_type.key, 0)}")
     unknown = sum(n for key, n in counts.items() if settings.type_of(key) is None)
     if unknown:
-        lines.append(f"* {UNKNOWN_LABEL} : {unknown}")
+        lines.append(f"* {m('map.unknown-type')} : {unknown}")
     if data.missing:
         names = ", ".join(_missing_name(hub) for hub in data.missing)
-        lines += ["", f"{len(data.missing)} pôle(s) sans coordonnées, absents de la carte : "
-                  f"{names}."]
+        lines += ["", m("map.missing", count=len(data.missing), names=names)]
     return lines
 
 
@@ -105,16 +104,16 @@ def _missing_name(hub: Hub) -> str:
     return f"[[{hub.page}|{escape_text(hub.name)}]]" if hub.page else escape_text(hub.name)
 
 
-def kartographer(data: MapData, settings: MapSettings) -> str:
+def kartographer(data: MapData, settings: MapSettings, m: Messages) -> str:
     """A ``<mapframe>`` holding the pins as GeoJSON, then the legend."""
     lat, lon, zoom = _view(data)
-    features = [_kartographer_feature(pin, settings.link_order) for pin in data.pins]
+    features = [_kartographer_feature(pin, settings.link_order, m) for pin in data.pins]
     geojson = json.dumps({"type": "FeatureCollection", "features": features},
                          ensure_ascii=False, indent=1).replace("</", "<\\/")
     frame = (f'<mapframe width="full" height="{MAP_HEIGHT}" latitude="{lat}" '
              f'longitude="{lon}" zoom="{zoom}" text="{escape_text(settings.title)}">\n'
              f"{geojson}\n</mapframe>")
-    return "\n".join([frame, "", *_legend(data, settings)]) + "\n"
+    return "\n".join([frame, "", *_legend(data, settings, m)]) + "\n"
 
 
 def _maps_field(text: str) -> str:
@@ -123,37 +122,41 @@ def _maps_field(text: str) -> str:
             .replace("=", "{{=}}").replace("\n", " "))
 
 
-def _maps_marker(pin: Pin, order: Sequence[str], icon: str) -> str:
+def _maps_marker(pin: Pin, order: Sequence[str], icon: str, m: Messages) -> str:
     """One marker line: ``lat,lon~title~text~icon``."""
     lon, lat = pin.coordinates
     target = link_target(pin.hub, order)
-    lines = [escape_text(t) for t in (pin.type_label or UNKNOWN_LABEL, pin.hub.commune) if t]
+    lines = [escape_text(t) for t in (pin.type_label or m("map.unknown-type"), pin.hub.commune)
+             if t]
     if target:
         kind, value = target
-        label = LINK_TEXT[kind]
+        label = m(f"map.link.{kind}")
         lines.append(f"[{value} {label}]" if kind == "website" else f"[[{value}|{label}]]")
     fields = [f"{lat},{lon}", escape_text(pin.hub.name), "<br />".join(lines)]
     fields += [icon] if icon else []
     return "~".join(_maps_field(field) for field in fields)
 
 
-def maps_extension(data: MapData, settings: MapSettings, icon_pattern: str) -> str:
+def maps_extension(data: MapData, settings: MapSettings, icon_pattern: str,
+                   m: Messages) -> str:
     """A ``{{#display_map:}}`` with one marker per pin, then the legend."""
     markers = []
     for pin in data.pins:
         hub_type = settings.type_of(pin.hub.type)
         icon = icon_pattern.format(key=hub_type.key, colour=hub_type.colour) if hub_type else ""
-        markers.append(_maps_marker(pin, settings.link_order, icon))
+        markers.append(_maps_marker(pin, settings.link_order, icon, m))
     body = ";\n".join(markers)
     call = f"{{{{#display_map:\n{body}\n|height={MAP_HEIGHT}px\n|width=100%\n}}}}"
-    return "\n".join([call, "", *_legend(data, settings)]) + "\n"
+    return "\n".join([call, "", *_legend(data, settings, m)]) + "\n"
 
 
 def render_map_page(hubs: Sequence[Hub], config: Config, *,
-                    icon_pattern: str = DEFAULT_ICON) -> str:
-    """The map block's body for ``config.map.extension`` (kartographer or maps)."""
+                    icon_pattern: str = DEFAULT_ICON, m: Messages | None = None) -> str:
+    """The map block's body for ``config.map.extension`` (kartographer or maps), in the
+    language of ``m`` (default: ``[wiki] language``, else French)."""
+    m = m or messages(config.wiki.language, config.schema.types)
     settings = MapSettings.from_config(config)
     data = map_data(hubs, settings)
     if config.map.extension == "maps":
-        return maps_extension(data, settings, icon_pattern)
-    return kartographer(data, settings)
+        return maps_extension(data, settings, icon_pattern, m)
+    return kartographer(data, settings, m)

@@ -21,15 +21,12 @@ from wikisync.generate.mapblock import OPEN_WORDS, check_extension, map_blocks, 
 from wikisync.generate.mappage import render_map_page
 from wikisync.generate.templates import environment
 from wikisync.hubs import Hub, build_hubs
+from wikisync.i18n import Messages, for_wiki
 from wikisync.store import Store
 from wikisync.sync.writer import META_REDIRECTS, PageWriter, Rewrite, WriteOutcome
 
 RULE = "generate"
-SUMMARY = "Liste des pôles ESS mise à jour"
-SUMMARY_ADDED = "Liste des pôles ESS ajoutée à la page de la région"
-MAP_RULE = "map-page"
-MAP_SUMMARY = "Carte des pôles ESS mise à jour"
-MAP_SUMMARY_ADDED = "Carte des pôles ESS ajoutée à la page"
+MAP_RULE = "map-page"  # edit summaries: the catalog's summary.list*, summary.map*
 
 
 @dataclass
@@ -89,7 +86,8 @@ class BlockStep:
         self.store = store
         if hubs is None:
             hubs = build_hubs(store.records(), schema.types)
-        renderer = ListRenderer(environment(config.templates_dir), schema, hubs)
+        self.m = wiki_messages(config, store)
+        renderer = ListRenderer(environment(config.templates_dir, self.m), schema, hubs)
         if region_blocks is None:
             region_blocks = region_blocks_setting(config)
         self.rewriter = BlockRewriter(renderer, store.get_json(META_REDIRECTS, {}),
@@ -138,7 +136,8 @@ class BlockStep:
                 self.result.notes.append(f"{title}: no {self.rewriter.schema.list_open_template}"
                                          " on the page")
                 return None
-            return Rewrite(done.text, summary=SUMMARY_ADDED if done.added else SUMMARY)
+            return Rewrite(done.text, summary=self.m("summary.list-added" if done.added
+                                                     else "summary.list"))
 
         return run
 
@@ -147,7 +146,8 @@ class BlockStep:
         if len(titles) > 1:
             self.writer.prefetch(titles)
         for title in titles:
-            outcome = self.writer.write(title, self.transform(title), [RULE], SUMMARY)
+            outcome = self.writer.write(title, self.transform(title), [RULE],
+                                        self.m("summary.list"))
             self.result.outcomes.append(outcome)
         self.result.errors = list(dict.fromkeys(self.result.errors))  # a retry renders again
         return self.result
@@ -155,6 +155,11 @@ class BlockStep:
     def probe(self) -> None:
         """Render one list now, so that a broken template stops the step before any write."""
         self.rewriter.renderer.body({})
+
+
+def wiki_messages(config: Config, store: Store) -> Messages:
+    """The catalog of the wiki's texts: ``[wiki] language``, else as the store recorded it."""
+    return for_wiki(config.wiki.language, config.schema.types, store)
 
 
 def generate_blocks(writer: PageWriter, store: Store, config: Config, *,
@@ -181,27 +186,30 @@ def publish_map_page(writer: PageWriter, store: Store, config: Config, title: st
     """
     check_extension(config, extensions, title)
     result = result if result is not None else GenerateResult()
-    body = render_map_page(build_hubs(store.records(), config.schema.types), config).strip("\n")
+    m = wiki_messages(config, store)
+    hubs = build_hubs(store.records(), config.schema.types)
+    body = render_map_page(hubs, config, m=m).strip("\n")
     page = writer.gateway.read_page(title)
     if page.missing:
-        result.outcomes.append(writer.create(title, new_page(body), [MAP_RULE], MAP_SUMMARY))
+        result.outcomes.append(writer.create(title, new_page(body, m("map.intro")), [MAP_RULE],
+                                             m("summary.map")))
     elif not append and not page.redirect_target and not map_blocks(page.content or ""):
         result.refused.append((title, "no-block", f"no <!-- {OPEN_WORDS} --> block on the "
                                "page (--no-append: nothing added)"))
     else:
-        transform = _map_transform(body, append, config, store.get_json(META_REDIRECTS, {}))
-        result.outcomes.append(writer.write(title, transform, [MAP_RULE], MAP_SUMMARY))
+        transform = _map_transform(body, append, config, store.get_json(META_REDIRECTS, {}), m)
+        result.outcomes.append(writer.write(title, transform, [MAP_RULE], m("summary.map")))
     return result
 
 
-def _map_transform(body: str, append: bool, config: Config,
-                   aliases: dict[str, str]) -> Callable[[str], Rewrite | None]:
+def _map_transform(body: str, append: bool, config: Config, aliases: dict[str, str],
+                   m: Messages) -> Callable[[str], Rewrite | None]:
     """The writer's transform for the map page: the map placed in the fresh text's block."""
 
     def run(text: str) -> Rewrite | None:
         """Place the map in ``text``'s block (appending one when allowed)."""
         added = not map_blocks(text)
         new = place_map(text, body, append=append, schema=config.schema, aliases=aliases)
-        return Rewrite(new, summary=MAP_SUMMARY_ADDED if added else MAP_SUMMARY)
+        return Rewrite(new, summary=m("summary.map-added" if added else "summary.map"))
 
     return run

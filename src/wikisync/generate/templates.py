@@ -20,6 +20,7 @@ import jinja2
 
 from wikisync.errors import EXIT_USAGE, WikisyncError
 from wikisync.generate.mappage import escape_text
+from wikisync.i18n import Messages, messages
 from wikisync.parse import escape_value
 from wikisync.resources import templates_dir
 
@@ -73,8 +74,10 @@ def check_template_name(name: str) -> str:
     return name
 
 
-def environment(templates_dir: str | Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: strict, deterministic, with the ``wiki``/``text`` filters."""
+def environment(templates_dir: str | Path | None = None,
+                m: Messages | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: strict, deterministic, ``wiki``/``text`` filters, and ``t``,
+    the message catalog of the wiki's language (French by default)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search_path(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -86,6 +89,7 @@ def environment(templates_dir: str | Path | None = None) -> jinja2.Environment:
     env.filters["wiki"] = wiki_value
     env.filters["text"] = wiki_text
     env.globals["call"] = template_call
+    env.globals["t"] = m or messages()
     return env
 
 

@@ -27,6 +27,14 @@ NUMERIC = {"metres", "count", "cells", "columns", "line", "number", "run", "revi
 NESTED = {"detail", "where"}  # placeholders holding a translatable text themselves
 
 
+class MetaStore(Protocol):
+    """Where the wiki's language is remembered between runs (``store.Store``'s meta table)."""
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str | None) -> None: ...
+
+
 class Labelled(Protocol):
     """A hub type: its key and its legend label (``schema.HubType``)."""
 
@@ -138,3 +146,12 @@ def choose_language(configured: str | None, site: str | None = None,
         if code and code.strip():
             return language_of(code)
     return DEFAULT_LANGUAGE
+
+
+def for_wiki(configured: str | None, types: Iterable[Labelled], store: MetaStore | None = None,
+             site: str | None = None) -> Messages:
+    """The catalog of a wiki: ``choose_language``; a ``site`` language is recorded in ``store``."""
+    if store is not None and site:
+        store.set_meta(LANGUAGE_META, site)
+    recorded = store.get_meta(LANGUAGE_META) if store is not None else None
+    return messages(choose_language(configured, site, recorded), types)

@@ -125,7 +125,7 @@ MESSAGES: dict[str, str] = {
     "map.unknown-type": "unknown type",
     "map.offline": ("The online base map could not be loaded (no connection?): only the "
                     "countries' outlines are drawn under the hubs."),
-    "map.no-coordinates": "no coordinates",
+    "map.missing-count": "{count} hub(s) without coordinates, not on the map",
     "map.outline": "Outlines: Natural Earth",
     "summary.audit": "wikisync audit report",
     "summary.list": "ESS hub list updated",

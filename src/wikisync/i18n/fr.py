@@ -128,7 +128,7 @@ MESSAGES: dict[str, str] = {
     "map.unknown-type": "type inconnu",
     "map.offline": ("Le fond de carte en ligne n’a pas pu être chargé (pas de connexion ?) : "
                     "seuls les contours des pays sont dessinés sous les pôles."),
-    "map.no-coordinates": "sans coordonnées",
+    "map.missing-count": "{count} pôle(s) sans coordonnées, absents de la carte",
     "map.outline": "Contours : Natural Earth",
     # --- edit summaries ---
     "summary.audit": "Rapport d'audit wikisync",
