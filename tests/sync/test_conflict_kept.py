@@ -105,7 +105,9 @@ def test_the_audit_reports_the_kept_value_until_a_later_bot_edit(store: Store) -
         ("Pôle A", TITLE, "carte", PERSON, OSM)]
     assert (diffs[0].detail or "").startswith("changed-by-person, run ")
     assert "valeur d'un contributeur gardée" in render_wikitext(diffs)
-    assert "conflict-kept" in render_text(diffs)
+    text = render_text(diffs)
+    assert "valeur d'un contributeur gardée" in text and "conflict-kept" not in text
+    assert "modifié par un contributeur, passage " in render_wikitext(diffs)
     later = run(wiki, store, context(wiki.text(TITLE) or "", RuleSet()), None)
     assert [o.status for o in later.outcomes] == ["edited"]  # outside conflicts: bot's carte
     assert f"| carte = {OSM}" in (wiki.text(TITLE) or "")
