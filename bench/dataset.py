@@ -131,8 +131,8 @@ def run_steps(src: Path, data: Path, store: Path, work: Path) -> dict[str, tuple
 
 
 def baseline_src(commit: str, work: Path) -> Path:
-    """That commit's ``src`` folder, extracted with ``git archive``."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src"],
+    """That commit's ``src`` folder (and the templates it links to), from ``git archive``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src", "templates"],
                              check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
     return work / "src"
