@@ -145,3 +145,16 @@ def test_mediawiki_sees_the_same_templates_and_values(
                 assert shown.get(param) == mine, (param, raw)
                 compared += 1
         assert compared or not record.params
+
+
+def test_a_positional_value_with_an_equals_sign_stays_positional(devwiki: DevWiki) -> None:
+    """``=`` in a value set on a positional parameter is written ``&#61;``: still param 1."""
+    devwiki.import_pages({"Modèle:Premier wikisync": '<span class="wsv">{{{1|}}}</span>'})
+    value = "https://www.openstreetmap.org/?mlat=48.39&mlon=-4.49"
+    text = set_param("{{Premier wikisync|ancien}}", "Premier wikisync", "1", value)
+    assert text == "{{Premier wikisync|https://www.openstreetmap.org/?mlat&#61;48.39&mlon&#61;-4.49}}"
+    answer = MiniClient(devwiki.api_url).post(action="parse", title="Bac à sable", prop="text",
+                                              contentmodel="wikitext", text=text,
+                                              disablelimitreport=1)
+    [inner] = _SPAN.findall(answer["parse"]["text"])
+    assert html.unescape(_TAG.sub("", inner)) == value

@@ -77,8 +77,12 @@ class Editor:
         self.schema = self.reader.schema
 
     def apply(self, text: str, changes: Iterable[Change], raw: bool = False,
-              check_old: bool = False) -> str:
-        """The page text with every change applied, or ``UnsafeEdit`` and nothing changed."""
+              check_old: bool = False, verbatim: bool = False) -> str:
+        """The page text with every change applied, or ``UnsafeEdit`` and nothing changed.
+
+        ``verbatim`` (revert): a set's value span becomes ``new`` byte for byte (whitespace
+        and comments included), an added parameter gets ``new`` trimmed; implies ``raw``.
+        """
         changes = list(changes)
         if not changes:
             return text
@@ -89,20 +93,21 @@ class Editor:
                 self._check_old(self._locate(tree.found, change))
         try:
             for change in changes:
-                tree = self._apply_one(tree, change, raw)
+                tree = self._apply_one(tree, change, raw or verbatim, verbatim)
         except UnsafeEdit as refused:  # names may hold line breaks: the reason is one line
             if "\n" not in refused.message and "\r" not in refused.message:
                 raise
             raise UnsafeEdit(" ".join(refused.message.split()), refused.problems) from None
         return tree.text
 
-    def _apply_one(self, tree: Tree, change: Change, raw: bool) -> Tree:
+    def _apply_one(self, tree: Tree, change: Change, raw: bool, verbatim: bool = False) -> Tree:
         """The text with one change made as one proven splice (or the same text), read."""
         spot = self._locate(tree.found, change)
         new = change.new
         if new is not None and not raw and self._current(spot) == canonical(new):
             return tree  # already says that (``[[Brest]]`` for ``Brest``): as written
-        splice = self._plan(tree, spot, new if raw or new is None else escape_value(new))
+        splice = self._plan(tree, spot, new if raw or new is None else _escaped(spot, new),
+                            verbatim)
         if splice is None or splice.apply(tree.text) == tree.text:
             return tree
         return self._prove(tree, spot, splice, splice.apply(tree.text), raw)
@@ -167,7 +172,8 @@ class Editor:
                 f"{current!r}, not {spot.change.old!r}"
             )
 
-    def _plan(self, tree: Tree, spot: Located, written: str | None) -> Splice | None:
+    def _plan(self, tree: Tree, spot: Located, written: str | None,
+              verbatim: bool = False) -> Splice | None:
         """The one splice that sets, adds or removes the located parameter (None: nothing)."""
         template = spot.template
         span = template_span(template, tree.offsets[id(template)])
@@ -184,9 +190,11 @@ class Editor:
             return Splice(span.params[index].bar, span.params[index].value_end, "")
         if index is not None:
             place = span.params[index]
-            value = replace_value(str(params[index].value), written, infer_style(template))
+            value = written if verbatim else replace_value(str(params[index].value), written,
+                                                           infer_style(template))
             return Splice(place.value_start, place.value_end, value)
-        return Splice(span.close, span.close, added_piece(template, spot.names[0], written))
+        piece = added_piece(template, spot.names[0], written.strip() if verbatim else written)
+        return Splice(span.close, span.close, piece)
 
     def _prove(self, tree: Tree, spot: Located, splice: Splice, new_text: str,
                raw: bool) -> Tree:
@@ -215,6 +223,15 @@ class Editor:
             raise UnsafeEdit(f"{title}: {spot.change.param} would read back as {current!r}, "
                              f"not {spot.change.new!r}", (INEXACT,))
         return after
+
+
+def _escaped(spot: Located, value: str) -> str:
+    """``value`` escaped; for a positional parameter a bare ``=`` too, or it would name it."""
+    written = escape_value(value)
+    index = _index(spot)
+    if index is None or spot.template.params[index].showkey or written.startswith("<nowiki>"):
+        return written
+    return written.replace("=", "&#61;")
 
 
 def _index(spot: Located) -> int | None:
