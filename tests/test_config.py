@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from wikisync.config import load_config, read_password_file
+from wikisync.config import (
+    _KNOWN,
+    Config,
+    GeocodeConfig,
+    RulesConfig,
+    load_config,
+    read_password_file,
+)
 from wikisync.errors import ConfigError, redact
 
 BASIC = """
@@ -33,7 +40,9 @@ def test_defaults_without_any_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert config.wiki.api is None
     assert config.schema.fiche_template == "Fiche initiative"
     assert config.schema.type_by_key("hebergement").hex == "#2b6cb0"
-    assert config.rules["map_links"] is True
+    assert config.rules == RulesConfig(map_links=True, dataset=False, geocode=False)
+    assert config.geocode == GeocodeConfig()
+    assert not hasattr(config, "raw")
     assert config.dataset.owns == {"coordinates": "fill", "website": "fill"}
 
 
@@ -153,8 +162,6 @@ def test_redact_masks_secret_like_pairs() -> None:
 
 
 def test_example_config_loads_and_documents_every_key() -> None:
-    from wikisync.config import _KNOWN
-
     example = Path(__file__).parent.parent / "config.example.toml"
     config = load_config(str(example), env={})
     assert config.wiki.user_agent
@@ -179,3 +186,153 @@ def test_redact_masks_json_pairs_cookies_and_registered_values() -> None:
     assert "hunter2abc" not in text and "ab12" not in text
     assert "q1w2e3" not in text and "zz9" not in text
     assert '"lgpassword": "***"' in text
+
+
+TYPED = """
+[rules]
+map_links = false
+geocode = true
+
+[geocode]
+write = true
+domain = "127.0.0.1:8"
+scheme = "http"
+min_delay = 0
+min_score = 0.7
+timeout = 3
+
+[generate]
+templates = "mes-gabarits"
+region_blocks = true
+fiche_title = "{name} ({commune})"
+
+[export]
+geojson = "carte.geojson"
+
+[dataset]
+path = "ref.csv"
+encoding = "cp1252"
+sheet = "Pôles"
+"""
+
+
+def test_every_section_is_typed(tmp_path: Path) -> None:
+    config = load_config(str(write(tmp_path, TYPED)), env={})
+    assert config.rules == RulesConfig(map_links=False, dataset=True, geocode=True)
+    assert config.geocode == GeocodeConfig(write=True, domain="127.0.0.1:8", scheme="http",
+                                           min_delay=0.0, min_score=0.7, timeout=3.0)
+    assert isinstance(config.geocode.timeout, float)
+    assert config.templates_dir == str(tmp_path / "mes-gabarits")
+    assert config.region_blocks is True and config.fiche_title == "{name} ({commune})"
+    assert config.exports == {"geojson": str(tmp_path / "carte.geojson")}
+    assert (config.dataset.path, config.dataset.encoding, config.dataset.sheet) == (
+        str(tmp_path / "ref.csv"), "cp1252", "Pôles")
+    assert {f for f in Config.__dataclass_fields__} >= {"rules", "geocode"}
+    assert "raw" not in Config.__dataclass_fields__
+
+
+def test_dataset_rule_follows_the_dataset_path_unless_set(tmp_path: Path) -> None:
+    assert load_config(str(write(tmp_path, "[state]\npath = 'x'\n")), env={}).rules.dataset is False
+    assert load_config(str(write(tmp_path, "[dataset]\npath = 'r.csv'\n")),
+                       env={}).rules.dataset is True
+    text = "[dataset]\npath = 'r.csv'\n[rules]\ndataset = false\n"
+    assert load_config(str(write(tmp_path, text)), env={}).rules.dataset is False
+    flagged = load_config(str(write(tmp_path, text)), env={},
+                          overrides={"rules.dataset": True, "dataset.path": "autre.csv"})
+    assert flagged.rules.dataset is True and flagged.dataset.path == "autre.csv"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[rules]\ngeocode = 1\n", r"\[rules\]: geocode must be bool, not int"),
+        ("[rules]\nsync = true\n", r"unknown key \[rules\] sync"),
+        ('[geocode]\nscheme = "ftp"\n', r"\[geocode\]: scheme must be 'http' or 'https'"),
+        ('[geocode]\nwrite = "yes"\n', r"\[geocode\]: write must be bool, not str"),
+        ("[geocode]\nmin_delay = true\n", r"\[geocode\]: min_delay must be int/float, not bool"),
+        ("[geocode]\ntimeout = -1\n", r"\[geocode\]: timeout must be >= 0"),
+        ("[geocode]\nzoom = 3\n", r"unknown key \[geocode\] zoom"),
+        ("[generate]\nregion_blocks = 'oui'\n", r"\[generate\]: region_blocks must be bool"),
+        ("[generate]\ntemplates = 3\n", r"\[generate\]: templates must be str, not int"),
+        ("[generate]\nlists = true\n", r"unknown key \[generate\] lists"),
+        ("[export]\ngeojson = 3\n", r"\[export\]: geojson must be str, not int"),
+        ("[export]\nshapefile = 'x.shp'\n", r"unknown key \[export\] shapefile"),
+        ('[map]\nzoom = 3\n', r"unknown key \[map\] zoom"),
+        ('[map]\ntiles = 3\n', r"\[map\]: tiles must be str, not int"),
+        ("[dataset]\nencoding = 'klingon'\n", r"\[dataset\]: unknown encoding 'klingon'"),
+        ("[dataset]\nsheet = 2\n", r"\[dataset\]: sheet must be str, not int"),
+        ("[safety]\nmax_edits = -2\n", r"\[safety\]: max_edits must be >= 0"),
+        ("[wiki]\nmaxlag = true\n", r"\[wiki\]: maxlag must be int, not bool"),
+        ("[state]\nfile = 'x'\n", r"unknown key \[state\] file"),
+        ("[watch]\n", r"unknown section \[watch\]"),
+    ],
+)
+def test_every_section_is_checked_at_load(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(str(path), env={})
+    assert str(path) in str(info.value)
+
+
+def test_flag_beats_env_beats_file_beats_defaults(tmp_path: Path) -> None:
+    text = BASIC + "\n[safety]\nmax_edits = 7\nrun_word = 'go'\n"
+    path = write(tmp_path, text)
+    env = {"WIKISYNC_API": "http://127.0.0.1:2/api.php", "WIKISYNC_STATE": "env.sqlite",
+           "WIKISYNC_USER_AGENT": "env-agent/1"}
+    flags = {"wiki.api": "http://127.0.0.1:3/api.php", "safety.max_edits": 2,
+             "geocode.write": None}
+    config = load_config(str(path), env=env, overrides=flags)
+    assert config.wiki.api == "http://127.0.0.1:3/api.php"  # flag over env over file
+    assert config.state_path == "env.sqlite"  # env over file; as given, not in the file's folder
+    assert config.wiki.user_agent == "env-agent/1"  # env over file
+    assert config.safety.max_edits == 2  # flag over file
+    assert config.safety.run_word == "go"  # file over defaults
+    assert config.safety.edit_interval == 10.0  # defaults
+    assert config.geocode.write is False  # None: the flag was not given
+    state = load_config(str(path), env=env, overrides={"state.path": "flag.sqlite"})
+    assert state.state_path == "flag.sqlite"  # flag over env
+
+
+def test_overrides_are_checked_like_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, BASIC)
+    with pytest.raises(ConfigError, match=r"command line \(safety.max_edits\): max_edits must "
+                                          r"be int, not str"):
+        load_config(str(path), env={}, overrides={"safety.max_edits": "3"})
+    with pytest.raises(ConfigError, match=r"^command line \(geocode.scheme\): scheme must be "
+                                          r"'http' or 'https'$"):
+        load_config(str(path), env={}, overrides={"geocode.scheme": "ftp"})
+    for key in ("rules.nonsense", "nowhere.x", "wiki.password", "rules"):
+        with pytest.raises(ConfigError, match=f"unknown override {key}"):
+            load_config(str(path), env={}, overrides={key: True})
+
+
+def test_command_line_flags_become_overrides() -> None:
+    from wikisync.cli.flags import overrides
+
+    params = {"dataset_path": "r.csv", "encoding": None, "sheet": "Pôles", "geocode": False,
+              "accept_geocoded": False, "max_edits": 0, "region_blocks": None,
+              "title_pattern": "{name}", "tiles": ""}
+    assert overrides(params) == {
+        "dataset.path": "r.csv", "rules.dataset": True, "dataset.sheet": "Pôles",
+        "rules.geocode": False, "safety.max_edits": 0, "generate.fiche_title": "{name}",
+        "map.tiles": ""}
+    assert overrides({"dataset_path": None, "accept_geocoded": True}) == {"geocode.write": True}
+
+
+def test_flags_reach_the_config_through_load_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wikisync.cli.flags import FLAG_KEYS, config_with_flags
+    from wikisync.cli.main import AppContext
+
+    extra = "\n[safety]\nmax_edits = 7\n[generate]\nfiche_title = 'F {name}'\n"
+    path = write(tmp_path, BASIC + extra)
+    monkeypatch.setenv("WIKISYNC_API", "http://127.0.0.1:2/api.php")
+    app = AppContext(config_flag=str(path))
+    config = config_with_flags(app, max_edits=2, title_pattern=None, geocode=True)
+    assert app.config is config  # what the command's other steps read is the same config
+    assert config.safety.max_edits == 2 and config.rules.geocode is True
+    assert config.fiche_title == "F {name}" and config.wiki.api == "http://127.0.0.1:2/api.php"
+    every = {name: "x" for name in FLAG_KEYS}  # every flag maps to a key the loader knows
+    with pytest.raises(ConfigError, match="must be"):  # ...and is checked like the file's
+        config_with_flags(app, **{k: v for k, v in every.items() if k != "encoding"})

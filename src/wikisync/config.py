@@ -1,6 +1,8 @@
 """Configuration: one TOML file, environment overrides, and built-in defaults.
 
-Precedence, highest first: command-line flag > environment > config file > defaults.
+Precedence, highest first: command-line flag > environment > config file > defaults,
+decided in one place (``load_config`` lays the environment, then the flags it is given as
+``overrides``, over the file's tables, then builds and checks every section once).
 The config file is found by ``-c/--config``, else ``$WIKISYNC_CONFIG``, else ``./wikisync.toml``
 if present (no file at all is fine: defaults and environment apply).
 """
@@ -11,7 +13,9 @@ import codecs
 import os
 import stat
 import tomllib
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,12 @@ from wikisync.schema import DEFAULT_PARAMS, DEFAULT_TYPES, HubType, Schema
 DEFAULT_CONFIG_NAME = "wikisync.toml"
 DEFAULT_MAP_LINK = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
 DATASET_OWNS_DEFAULT = {"coordinates": "fill", "website": "fill"}
+DEFAULT_GEOCODE_DOMAIN = "api-adresse.data.gouv.fr"  # the Base Adresse Nationale
+# The environment variables ``load_config`` reads, and the key each one sets.
+ENV_KEYS = {"WIKISYNC_API": "wiki.api", "WIKISYNC_USERNAME": "wiki.username",
+            "WIKISYNC_USER_AGENT": "wiki.user_agent", "WIKISYNC_PASSWORD": "wiki.password",
+            "WIKISYNC_STATE": "state.path"}
+Where = str | Callable[[str], str]  # a place, or key -> the place its value came from
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,30 @@ class DatasetConfig:
 
 
 @dataclass(frozen=True)
+class RulesConfig:
+    """``[rules]``: which write rules ``sync`` applies (``--dataset`` turns ``dataset`` on).
+
+    ``dataset`` defaults to whether ``[dataset] path`` is set, when ``[rules]`` omits it.
+    """
+
+    map_links: bool = True
+    dataset: bool = False
+    geocode: bool = False
+
+
+@dataclass(frozen=True)
+class GeocodeConfig:
+    """``[geocode]``: write accepted results, and where/how to ask the address service."""
+
+    write: bool = False
+    domain: str = DEFAULT_GEOCODE_DOMAIN
+    scheme: str = "https"
+    min_delay: float = 0.2
+    min_score: float = 0.5
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` is the file it came from (for error messages)."""
 
@@ -73,13 +107,13 @@ class Config:
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     map: MapConfig = field(default_factory=MapConfig)
     dataset: DatasetConfig = field(default_factory=DatasetConfig)
-    rules: dict[str, bool] = field(default_factory=lambda: {"map_links": True, "dataset": False})
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    geocode: GeocodeConfig = field(default_factory=GeocodeConfig)
     templates_dir: str | None = None
     region_blocks: bool = False  # region pages get a generated list without an opener
     fiche_title: str = "{name}"  # title pattern of the fiches `create` makes
-    exports: dict[str, str] = field(default_factory=dict)
+    exports: dict[str, str] = field(default_factory=dict)  # [export] format -> file
     source: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def require_wiki(self) -> WikiConfig:
         """The wiki section, checked complete enough to connect (api and user agent)."""
@@ -110,45 +144,105 @@ def find_config_file(flag: str | None, env: dict[str, str]) -> Path | None:
 def load_config(
     flag: str | None = None,
     env: dict[str, str] | None = None,
-    overrides: dict[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Config:
-    """Read the config with the documented precedence; ``overrides`` are CLI flags."""
+    """Read the config with the documented precedence; ``overrides`` are CLI flags.
+
+    ``overrides`` maps dotted keys (``"dataset.path"``, ``"safety.max_edits"``: the file's
+    ``[section] key``) to the flags' values; None means "flag not given". The layers are
+    laid over the file's tables here, once, and checked like the file's own values.
+    """
     env = dict(os.environ) if env is None else env
     path = find_config_file(flag, env)
-    data: dict[str, Any] = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    data = _read(path) if path is not None else {}
     src = str(path) if path else "defaults"
-    base_dir = path.parent if path else Path.cwd()
-    config = _build(data, src, base_dir)
-    config = _apply_env(config, env, base_dir)
-    for key, value in (overrides or {}).items():
-        if value is not None:
-            config = _set_dotted(config, key, value)
+    _check_names(data, src)
+    origins: dict[str, str] = {}
+    for key, value, origin in (*_env_layer(env), *_flag_layer(overrides or {})):
+        section, _, name = key.partition(".")
+        data.setdefault(section, {})[name] = value
+        origins[key] = origin
+    config = _build(data, _Source(src, path.parent if path else Path.cwd(), origins))
     _check(config)
     if config.wiki.password:
         register_secret(config.wiki.password)
     return config
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """The config file's TOML tables (exit 2 on a file that cannot be read or parsed)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _env_layer(env: Mapping[str, str]) -> Iterator[tuple[str, Any, str]]:
+    """(key, value, origin) of each ``WIKISYNC_*`` variable set (an empty one is not set)."""
+    for name, key in ENV_KEYS.items():
+        if env.get(name):
+            yield key, env[name], f"${name}"
+
+
+def _flag_layer(overrides: Mapping[str, Any]) -> Iterator[tuple[str, Any, str]]:
+    """(key, value, origin) of each flag given; a key the config does not have is refused."""
+    for key, value in overrides.items():
+        section, _, name = key.partition(".")
+        if name not in _KNOWN.get(section, ()) or key == "wiki.password":
+            raise ConfigError(f"unknown override {key}")
+        if value is not None:
+            yield key, value, f"command line ({key})"
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where values come from: the file (paths relative to its folder), else env or flags."""
+
+    src: str
+    base_dir: Path
+    origins: Mapping[str, str]
+
+    def where(self, section: str, key: str | None = None) -> str:
+        """What an error names: the variable or flag that gave the value, else the file."""
+        origin = self.origins.get(f"{section}.{key}") if key else None
+        return origin or f"{self.src} [{section}]"
+
+    def path(self, section: str, key: str, value: str) -> str:
+        """A path from the file is relative to the file's folder; others are as given."""
+        return value if f"{section}.{key}" in self.origins else str(self.base_dir / value)
+
+
 def _section(data: dict[str, Any], name: str, src: str) -> dict[str, Any]:
+    """One ``[name]`` table (absent: empty); a non-table is an error naming the file."""
     value = data.get(name, {})
     if not isinstance(value, dict):
         raise ConfigError(f"{src}: [{name}] must be a table")
     return value
 
 
-def _typed(section: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+def _typed(section: dict[str, Any], key: str, kind: type | tuple[type, ...], where: Where) -> Any:
+    """``section[key]`` if absent or of ``kind`` (a bool is not a number), else an error."""
     value = section.get(key)
-    if value is not None and not isinstance(value, kind):
+    bool_ok = bool in (kind if isinstance(kind, tuple) else (kind,))
+    if value is not None and (not isinstance(value, kind)
+                              or (isinstance(value, bool) and not bool_ok)):
         names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise ConfigError(f"{where}: {key} must be {names}, not {type(value).__name__}")
+        raise ConfigError(f"{_at(where, key)}: {key} must be {names}, not {type(value).__name__}")
     return value
+
+
+def _at(where: Where, key: str) -> str:
+    """What an error about ``key`` names: a fixed place, or the key's own origin."""
+    return where if isinstance(where, str) else where(key)
+
+
+def _given(section: dict[str, Any], kind: type | tuple[type, ...], where: Where,
+           *keys: str) -> dict[str, Any]:
+    """The keys present (not None) in ``section``, each checked to be of ``kind``."""
+    values = {key: _typed(section, key, kind, where) for key in keys}
+    return {key: value for key, value in values.items() if value is not None}
 
 
 _KNOWN = {
@@ -166,12 +260,12 @@ _KNOWN = {
 }
 
 
-def _build(data: dict[str, Any], src: str, base_dir: Path) -> Config:
+def _check_names(data: dict[str, Any], src: str) -> None:
+    """Unknown sections and keys of the file, and a password in it, are errors naming it."""
     for name in data:
         if name not in _KNOWN:
             raise ConfigError(f"{src}: unknown section [{name}]")
-        section = _section(data, name, src)
-        for key in section:
+        for key in _section(data, name, src):
             if key not in _KNOWN[name]:
                 raise ConfigError(f"{src}: unknown key [{name}] {key}")
     if "password" in _section(data, "wiki", src):
@@ -179,105 +273,145 @@ def _build(data: dict[str, Any], src: str, base_dir: Path) -> Config:
             f"{src}: [wiki] password must not be in the config file; "
             "use WIKISYNC_PASSWORD or [wiki] password_file"
         )
-    wiki = _build_wiki(_section(data, "wiki", src), f"{src} [wiki]", base_dir)
-    state = _section(data, "state", src)
-    state_path = _typed(state, "path", str, f"{src} [state]") or "wikisync.sqlite"
+
+
+def _build(data: dict[str, Any], source: _Source) -> Config:
+    """Every section typed and checked, from the merged tables."""
+    src = source.src
+    generate, at_generate = _section(data, "generate", src), partial(source.where, "generate")
+    dataset = _build_dataset(_section(data, "dataset", src), source)
     return Config(
-        wiki=wiki,
-        state_path=str(base_dir / state_path) if state.get("path") else state_path,
+        wiki=_build_wiki(_section(data, "wiki", src), source),
+        state_path=_build_state(_section(data, "state", src), source),
         schema=_build_schema(_section(data, "schema", src), f"{src} [schema]"),
-        safety=_build_safety(_section(data, "safety", src), f"{src} [safety]"),
-        map=_build_map(_section(data, "map", src), f"{src} [map]"),
-        dataset=_build_dataset(_section(data, "dataset", src), f"{src} [dataset]", base_dir),
-        rules=_build_rules(_section(data, "rules", src), f"{src} [rules]"),
-        templates_dir=_typed(_section(data, "generate", src), "templates", str, src),
-        region_blocks=bool(_typed(_section(data, "generate", src), "region_blocks", bool, src)),
-        fiche_title=_typed(_section(data, "generate", src), "fiche_title", str, src) or "{name}",
-        exports={k: str(base_dir / v) for k, v in _section(data, "export", src).items()},
+        safety=_build_safety(_section(data, "safety", src), source),
+        map=_build_map(_section(data, "map", src), source),
+        dataset=dataset,
+        rules=_build_rules(_section(data, "rules", src), source, dataset),
+        geocode=_build_geocode(_section(data, "geocode", src), source),
+        templates_dir=_path_of(generate, "templates", "generate", source),
+        region_blocks=bool(_typed(generate, "region_blocks", bool, at_generate)),
+        fiche_title=_typed(generate, "fiche_title", str, at_generate) or "{name}",
+        exports=_build_exports(_section(data, "export", src), source),
         source=src,
-        raw=data,
     )
 
 
-def _build_wiki(section: dict[str, Any], where: str, base_dir: Path) -> WikiConfig:
+def _path_of(section: dict[str, Any], key: str, name: str, source: _Source) -> str | None:
+    """A path value of ``[name] key`` (a string), resolved as ``_Source.path`` says."""
+    value = _typed(section, key, str, partial(source.where, name))
+    return source.path(name, key, value) if value else None
+
+
+def _build_state(section: dict[str, Any], source: _Source) -> str:
+    """``[state] path`` (default ``wikisync.sqlite`` in the folder commands run from)."""
+    return _path_of(section, "path", "state", source) or "wikisync.sqlite"
+
+
+def _build_wiki(section: dict[str, Any], source: _Source) -> WikiConfig:
+    """``[wiki]``; the password from ``$WIKISYNC_PASSWORD``, else from ``password_file``."""
+    where = partial(source.where, "wiki")
     values: dict[str, Any] = {}
-    for key in ("api", "username", "user_agent", "change_tag", "language"):
+    for key in ("api", "username", "user_agent", "change_tag", "language", "password"):
         values[key] = _typed(section, key, str, where)
-    for key in ("maxlag", "max_retries"):
-        if section.get(key) is not None:
-            values[key] = _typed(section, key, int, where)
-    for key in ("timeout", "max_retry_seconds"):
-        if section.get(key) is not None:
-            values[key] = float(_typed(section, key, (int, float), where))
-    password_file = _typed(section, "password_file", str, where)
+    values.update(_given(section, int, where, "maxlag", "max_retries"))
+    values.update({k: float(v) for k, v in _given(section, (int, float), where, "timeout",
+                                                    "max_retry_seconds").items()})
+    password_file = _path_of(section, "password_file", "wiki", source)
     if password_file:
-        values["password_file"] = str(base_dir / password_file)
+        values["password_file"] = password_file
+        if not values["password"]:
+            values["password"] = read_password_file(password_file)
     return WikiConfig(**values)
 
 
-def _build_safety(section: dict[str, Any], where: str) -> SafetyConfig:
-    values: dict[str, Any] = {}
-    values["shutoff_page"] = _typed(section, "shutoff_page", str, where)
-    if section.get("run_word") is not None:
-        values["run_word"] = _typed(section, "run_word", str, where)
+def _build_safety(section: dict[str, Any], source: _Source) -> SafetyConfig:
+    """``[safety]``: the shutoff page, the throttle (>= 0 s) and the edit budget (>= 0)."""
+    where = partial(source.where, "safety")
+    values: dict[str, Any] = {"shutoff_page": _typed(section, "shutoff_page", str, where)}
+    values.update(_given(section, str, where, "run_word"))
     if section.get("edit_interval") is not None:
         interval = float(_typed(section, "edit_interval", (int, float), where))
         if interval < 0:
-            raise ConfigError(f"{where}: edit_interval must be >= 0")
+            raise ConfigError(f"{where('edit_interval')}: edit_interval must be >= 0")
         values["edit_interval"] = interval
     values["max_edits"] = _typed(section, "max_edits", int, where)
+    if values["max_edits"] is not None and values["max_edits"] < 0:
+        raise ConfigError(f"{where('max_edits')}: max_edits must be >= 0")
     return SafetyConfig(**values)
 
 
-def _build_map(section: dict[str, Any], where: str) -> MapConfig:
-    values: dict[str, Any] = {}
-    if section.get("link") is not None:
-        values["link"] = _typed(section, "link", str, where)
+def _build_map(section: dict[str, Any], source: _Source) -> MapConfig:
+    """``[map]``: the link pattern and order, the wiki's map extension, page URLs, tiles."""
+    where = partial(source.where, "map")
+    values = _given(section, str, where, "link", "article_url", "tiles")
     if section.get("link_order") is not None:
         order = tuple(_typed(section, "link_order", list, where))
         bad = [item for item in order if item not in ("fiche", "region", "website")]
         if bad:
-            raise ConfigError(f"{where}: link_order has unknown entries {bad}")
+            raise ConfigError(f"{where('link_order')}: link_order has unknown entries {bad}")
         values["link_order"] = order
     if section.get("extension") is not None:
         extension = _typed(section, "extension", str, where)
         if extension not in ("kartographer", "maps"):
-            raise ConfigError(f"{where}: extension must be 'kartographer' or 'maps'")
+            raise ConfigError(f"{where('extension')}: extension must be 'kartographer' or 'maps'")
         values["extension"] = extension
-    for key in ("article_url", "tiles"):
-        if section.get(key) is not None:
-            values[key] = _typed(section, key, str, where)
     return MapConfig(**values)
 
 
-def _build_dataset(section: dict[str, Any], where: str, base_dir: Path) -> DatasetConfig:
-    path = _typed(section, "path", str, where)
+def _build_dataset(section: dict[str, Any], source: _Source) -> DatasetConfig:
+    """``[dataset]``: the file, the fields it owns, a CSV's encoding, a spreadsheet's sheet."""
+    where = partial(source.where, "dataset")
     owns = dict(DATASET_OWNS_DEFAULT)
     if section.get("owns") is not None:
-        raw = _typed(section, "owns", (dict, list), where)
-        owns = {name: "fill" for name in raw} if isinstance(raw, list) else dict(raw)
+        given = _typed(section, "owns", (dict, list), where)
+        owns = {name: "fill" for name in given} if isinstance(given, list) else dict(given)
         for name, mode in owns.items():
             if mode not in ("fill", "overwrite"):
-                raise ConfigError(f"{where}: owns.{name} must be 'fill' or 'overwrite'")
+                raise ConfigError(f"{where('owns')}: owns.{name} must be 'fill' or 'overwrite'")
     encoding = _typed(section, "encoding", str, where)
     if encoding is not None:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ConfigError(f"{where}: unknown encoding {encoding!r} "
-                              "(use utf-8, cp1252 or latin-1)") from None
-    return DatasetConfig(path=str(base_dir / path) if path else None, owns=owns,
+            raise ConfigError(f"{where('encoding')}: unknown encoding "
+                              f"{encoding!r} (use utf-8, cp1252 or latin-1)") from None
+    return DatasetConfig(path=_path_of(section, "path", "dataset", source), owns=owns,
                          encoding=encoding, sheet=_typed(section, "sheet", str, where))
 
 
-def _build_rules(section: dict[str, Any], where: str) -> dict[str, bool]:
-    rules = {"map_links": True, "dataset": False, "geocode": False}
-    for key in section:
-        rules[key] = bool(_typed(section, key, bool, where))
-    return rules
+def _build_rules(section: dict[str, Any], source: _Source, dataset: DatasetConfig) -> RulesConfig:
+    """``[rules]``; ``dataset`` follows ``[dataset] path`` unless set."""
+    where = partial(source.where, "rules")
+    values = _given(section, bool, where, "map_links", "dataset", "geocode")
+    values.setdefault("dataset", bool(dataset.path))
+    return RulesConfig(**values)
+
+
+def _build_geocode(section: dict[str, Any], source: _Source) -> GeocodeConfig:
+    """``[geocode]``: the address service (http or https) and whether results are written."""
+    where = partial(source.where, "geocode")
+    values: dict[str, Any] = {**_given(section, bool, where, "write"),
+                              **_given(section, str, where, "domain", "scheme")}
+    values.update({k: float(v) for k, v in _given(section, (int, float), where, "min_delay",
+                                                    "min_score", "timeout").items()})
+    if values.get("scheme", "https") not in ("http", "https"):
+        raise ConfigError(f"{where('scheme')}: scheme must be 'http' or 'https'")
+    for key in ("min_delay", "min_score", "timeout"):
+        if values.get(key, 0) < 0:
+            raise ConfigError(f"{where(key)}: {key} must be >= 0")
+    return GeocodeConfig(**values)
+
+
+def _build_exports(section: dict[str, Any], source: _Source) -> dict[str, str]:
+    """``[export]`` format -> file (a string path, relative to the config file's folder)."""
+    where = partial(source.where, "export")
+    return {key: source.path("export", key, _typed(section, key, str, where))
+            for key in section if section[key] is not None}
 
 
 def _build_schema(section: dict[str, Any], where: str) -> Schema:
+    """``[schema]``: the wiki's template and parameter names, hub types, the bot's name."""
     templates = _typed(section, "templates", dict, where) or {}
     values: dict[str, Any] = {}
     for kind in ("fiche", "region", "row", "list_open", "list_close"):
@@ -304,6 +438,7 @@ def _build_schema(section: dict[str, Any], where: str) -> Schema:
 
 
 def _build_types(table: dict[str, Any], where: str) -> tuple[HubType, ...]:
+    """``[schema.types]`` over the contract's five types (a new key adds a type)."""
     by_key = {t.key: t for t in DEFAULT_TYPES}
     for key, spec in table.items():
         if not isinstance(spec, dict):
@@ -322,22 +457,6 @@ def _build_types(table: dict[str, Any], where: str) -> tuple[HubType, ...]:
     return tuple(by_key.values())
 
 
-def _apply_env(config: Config, env: dict[str, str], base_dir: Path) -> Config:
-    wiki = config.wiki
-    if env.get("WIKISYNC_API"):
-        wiki = replace(wiki, api=env["WIKISYNC_API"])
-    if env.get("WIKISYNC_USERNAME"):
-        wiki = replace(wiki, username=env["WIKISYNC_USERNAME"])
-    if env.get("WIKISYNC_USER_AGENT"):
-        wiki = replace(wiki, user_agent=env["WIKISYNC_USER_AGENT"])
-    if env.get("WIKISYNC_PASSWORD"):
-        wiki = replace(wiki, password=env["WIKISYNC_PASSWORD"])
-    elif wiki.password_file:
-        wiki = replace(wiki, password=read_password_file(wiki.password_file))
-    state_path = env.get("WIKISYNC_STATE") or config.state_path
-    return replace(config, wiki=wiki, state_path=state_path)
-
-
 def read_password_file(path: str) -> str:
     """Read a password file, refusing one that others can read (mode must be 0600 or 0400)."""
     try:
@@ -354,18 +473,8 @@ def read_password_file(path: str) -> str:
     return password
 
 
-def _set_dotted(config: Config, key: str, value: Any) -> Config:
-    section, _, name = key.partition(".")
-    if section == "wiki":
-        return replace(config, wiki=replace(config.wiki, **{name: value}))
-    if section == "safety":
-        return replace(config, safety=replace(config.safety, **{name: value}))
-    if section == "state":
-        return replace(config, state_path=value)
-    raise ConfigError(f"unknown override {key}")
-
-
 def _check(config: Config) -> None:
+    """Checks across layers: the map link's placeholders, whatever layer gave the link."""
     where = config.source or "defaults"
     link = config.map.link
     try:

@@ -28,6 +28,7 @@ DEFAULT_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "fiche": ("fiche", ()),
     "network": ("réseau", ()),
 }
+POINT_FIELDS = ("lat", "lon", "coordinates")  # the record fields that hold a hub's point
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,10 @@ class Schema:
         """Canonical name first, then aliases, for one record field."""
         canonical, aliases = self.params[record_field]
         return (canonical, *aliases)
+
+    def point_params(self) -> frozenset[str]:
+        """The canonical parameters a point is written to (what a coordinates change sets)."""
+        return frozenset(self.params[f][0] for f in POINT_FIELDS)
 
     def type_by_key(self, key: str) -> HubType:
         for hub_type in self.types:

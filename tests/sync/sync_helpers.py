@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from wikisync.api import Gateway
-from wikisync.config import Config, DatasetConfig, SafetyConfig, WikiConfig
+from wikisync.config import Config, DatasetConfig, RulesConfig, SafetyConfig, WikiConfig
 from wikisync.store import Store
 from wikisync.sync.run import SyncOptions, SyncResult, sync
 from wikitools import TEST_USER_AGENT
@@ -56,7 +56,23 @@ def config(wiki: Any, api_url: str | None = None, dataset: str | None = None,
                         max_retry_seconds=60),
         safety=replace(base, **safety),
         dataset=DatasetConfig(path=dataset) if dataset else DatasetConfig(),
+        rules=RulesConfig(dataset=bool(dataset)),  # as load_config: on with [dataset] path
     )
+
+
+def with_flags(cfg: Config, dataset: str | None = None, geocode: bool | None = None,
+               accept_geocoded: bool = False, max_edits: int | None = None) -> Config:
+    """The config as ``sync``'s flags make it (``cli.flags``: each flag is a config key)."""
+    if dataset:
+        cfg = replace(cfg, dataset=replace(cfg.dataset, path=dataset),
+                      rules=replace(cfg.rules, dataset=True))
+    if geocode is not None:
+        cfg = replace(cfg, rules=replace(cfg.rules, geocode=geocode))
+    if accept_geocoded:
+        cfg = replace(cfg, geocode=replace(cfg.geocode, write=True))
+    if max_edits is not None:
+        cfg = replace(cfg, safety=replace(cfg.safety, max_edits=max_edits))
+    return cfg
 
 
 def gateway(cfg: Config) -> Gateway:
@@ -68,7 +84,13 @@ def gateway(cfg: Config) -> Gateway:
 
 def run_sync(cfg: Config, path: Path, prefix: str, out: Any = None, geocoder: Any = None,
              **options: Any) -> SyncResult:
-    """One sync scoped to ``prefix`` with a fresh gateway and the store at ``path``."""
+    """One sync scoped to ``prefix`` with a fresh gateway and the store at ``path``.
+
+    ``dataset``, ``geocode``, ``accept_geocoded`` and ``max_edits`` are the command line's
+    flags: they change the config (``with_flags``), the other keywords are ``SyncOptions``.
+    """
+    names = ("dataset", "geocode", "accept_geocoded", "max_edits")
+    cfg = with_flags(cfg, **{name: options.pop(name) for name in names if name in options})
     with Store(path) as store:
         return sync(gateway(cfg), store, cfg, SyncOptions(prefixes=(prefix,), **options),
                     out=out, geocoder=geocoder, sleep=lambda seconds: None)

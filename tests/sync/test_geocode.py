@@ -8,10 +8,10 @@ import pytest
 from ban_server import ban_server
 
 from wikisync.api.geocoder import AddressGeocoder, GeocodeError
-from wikisync.config import Config
+from wikisync.config import GeocodeConfig, load_config
 from wikisync.errors import ConfigError
 from wikisync.store import Store
-from wikisync.sync.geocode import geocode, geocode_settings
+from wikisync.sync.geocode import geocode
 
 ADDRESS = "4 rue de la Coopération, 29200 Brest"
 
@@ -63,10 +63,17 @@ def test_answers_are_cached_in_the_store_not_found_included(tmp_path: Path) -> N
     assert len(ban.queries) == 2 + 1
 
 
-def test_geocode_settings_are_checked() -> None:
-    settings = geocode_settings(Config(raw={"geocode": {"write": True, "min_delay": 1}}))
+def geocode_section(tmp_path: Path, text: str) -> GeocodeConfig:
+    """``[geocode]`` as ``load_config`` types and checks it from a file with this text."""
+    path = tmp_path / "wikisync.toml"
+    path.write_text(f"[geocode]\n{text}\n", encoding="utf-8")
+    return load_config(str(path), env={}).geocode
+
+
+def test_geocode_settings_are_checked(tmp_path: Path) -> None:
+    settings = geocode_section(tmp_path, "write = true\nmin_delay = 1")
     assert settings.write is True and settings.min_delay == 1.0
     with pytest.raises(ConfigError):
-        geocode_settings(Config(raw={"geocode": {"scheme": "ftp"}}))
+        geocode_section(tmp_path, 'scheme = "ftp"')
     with pytest.raises(ConfigError):
-        geocode_settings(Config(raw={"geocode": {"write": "yes"}}))
+        geocode_section(tmp_path, 'write = "yes"')

@@ -10,6 +10,8 @@ from typing import Any
 from ban_server import ban_server
 from sync_helpers import config, revisions, run_sync
 
+from wikisync.config import GeocodeConfig
+
 FICHE = """{{Fiche initiative
 | nom          = %(name)s
 | type         = association de développement
@@ -71,8 +73,8 @@ def test_geocoded_points_are_reported_then_written_when_accepted(
     devwiki.import_pages({title: FICHE % {"name": "Pôle G", "site": "http://g.example.org"}})
     address = "4 rue de la Coopération, 29200 Brest"
     with ban_server({address: (48.3904, -4.4861, 0.9)}) as ban:
-        cfg = replace(config(devwiki), raw={"geocode": {"domain": ban.domain,
-                                                        "scheme": "http", "min_delay": 0}})
+        cfg = replace(config(devwiki), geocode=GeocodeConfig(domain=ban.domain,
+                                                             scheme="http", min_delay=0))
         revid = revisions(editor_client, title, 1)[0]["revid"]
 
         proposed = run_sync(cfg, tmp_path / "s.sqlite", prefix, geocode=True)

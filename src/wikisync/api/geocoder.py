@@ -13,9 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from wikisync.config import DEFAULT_GEOCODE_DOMAIN as DEFAULT_DOMAIN
 from wikisync.errors import WikisyncError
-
-DEFAULT_DOMAIN = "api-adresse.data.gouv.fr"
 
 
 class GeocodeError(WikisyncError):

@@ -23,7 +23,8 @@ from wikisync.audit.render import (
     report_messages,
     summary_line,
 )
-from wikisync.cli.datasetopts import dataset_read_options, with_read_options
+from wikisync.cli.datasetopts import dataset_read_options
+from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.state import state_file
 from wikisync.config import Config
@@ -117,9 +118,8 @@ def audit_command(app: AppContext, dataset_path: str | None, encoding: str | Non
     project namespace of a French wiki is named after the wiki, e.g. "Wiki ESS:", not
     "Projet:"). Reports speak [wiki] language, else the wiki's own language, else French.
     """
-    config = app.config
-    dataset_path = dataset_path or config.dataset.path
-    config = with_read_options(config, encoding, sheet)
+    config = config_with_flags(app, dataset_path=dataset_path, encoding=encoding, sheet=sheet)
+    dataset_path = config.dataset.path
     dataset = load_dataset(dataset_path, config.schema, encoding=config.dataset.encoding,
                            sheet=config.dataset.sheet) if dataset_path else None
     map_data = load_map(map_path) if map_path else None

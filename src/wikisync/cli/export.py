@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import AppContext, cli, pass_app, store_option
 from wikisync.cli.state import state_file
 from wikisync.errors import UsageError
@@ -51,8 +52,8 @@ def export_command(app: AppContext, fmt: str, output: str | None, source: str | 
     if not Path(path).is_file():
         raise UsageError(f"no store at {path}: run `wikisync pull` first")
     if fmt in MAP_FORMATS:
-        configure_map_formats(app.config, tiles=tiles, embed_assets=embed_assets, cdn=cdn,
-                              warn=lambda line: click.echo(f"wikisync: {line}", err=True))
+        configure_map_formats(config_with_flags(app, tiles=tiles), embed_assets=embed_assets,
+                              cdn=cdn, warn=lambda line: click.echo(f"wikisync: {line}", err=True))
     exporter = EXPORTERS[fmt]
     with Store(path) as store:
         records = store.records(source=source, problems_only=problems_only)

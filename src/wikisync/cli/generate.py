@@ -9,10 +9,10 @@ from contextlib import contextmanager
 import click
 
 from wikisync.api import Gateway
-from wikisync.cli.datasetopts import dataset_read_options, with_read_options
+from wikisync.cli.datasetopts import dataset_read_options
+from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.sync import outcome_line, reporter
-from wikisync.config import Config
 from wikisync.dataset import load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, ReadOnly, UsageError
 from wikisync.generate.fiches import FichePlan, create_fiches, plan_fiches
@@ -29,14 +29,14 @@ MAX_LISTED = 15
 
 
 @contextmanager
-def writing(app: AppContext, store: Store, gateway: Gateway, kind: str, dry_run: bool,
-            max_edits: int | None) -> Iterator[PageWriter]:
-    """A logged run (``kind``) and its writer; the run's counts are the writer's."""
+def writing(app: AppContext, store: Store, gateway: Gateway, kind: str,
+            dry_run: bool) -> Iterator[PageWriter]:
+    """A logged run (``kind``) and its writer (budget: ``[safety] max_edits``); its counts."""
     if not dry_run and gateway.site_info(refresh=True).readonly:
         raise ReadOnly("the wiki is read-only: no edit made", "readonly")
     run_id = store.start_run(kind)
     writer = PageWriter(gateway, store, app.config, run_id, dry_run,
-                        reporter(app, colour=sys.stdout.isatty()), max_edits=max_edits)
+                        reporter(app, colour=sys.stdout.isatty()))
     status = "failed"
     try:
         yield writer
@@ -123,17 +123,17 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
       wikisync generate "Pôles ESS en Bretagne"
       wikisync generate --no-blocks --map-page "Carte des pôles ESS"
     """
-    config = app.config
+    config = config_with_flags(app, region_blocks=region_blocks, max_edits=max_edits)
     with locked_store(app, "generate", store_path) as store:
         gateway = connect_store(config.require_wiki(), store)
         if map_page:
             check_extension(config, gateway.extensions(), map_page)
         _pull_first(app, gateway, store, no_pull)
-        with writing(app, store, gateway, "generate", dry_run, max_edits) as writer:
+        with writing(app, store, gateway, "generate", dry_run) as writer:
             result = GenerateResult()
             if not no_blocks:
                 result = generate_blocks(
-                    writer, store, config, titles=titles or None, region_blocks=region_blocks,
+                    writer, store, config, titles=titles or None,
                     in_scope=lambda title: not prefixes or title.startswith(prefixes))
             if map_page:
                 publish_map_page(writer, store, config, map_page, gateway.extensions(),
@@ -152,11 +152,6 @@ def create_summary(plan: FichePlan, outcomes: list[WriteOutcome], dry_run: bool)
     lines += _listed([f"  {outcome_line(o)}" for o in outcomes if o.failed])
     lines += _listed([f"note: {note}" for note in plan.notes])
     return lines
-
-
-def _title_pattern(config: Config, flag: str | None) -> str:
-    """``--title-pattern``, else ``[generate] fiche_title`` (default ``{name}``)."""
-    return flag or config.fiche_title
 
 
 @cli.command("create")
@@ -190,21 +185,20 @@ def create_command(app: AppContext, dataset_path: str | None, encoding: str | No
       wikisync create --dataset pôles.csv --dry-run
       wikisync create --dataset pôles.csv --only "Pôle ESS de Quimper"
     """
-    config = app.config
-    path = dataset_path or config.dataset.path
+    config = config_with_flags(app, dataset_path=dataset_path, encoding=encoding, sheet=sheet,
+                               title_pattern=title_pattern, max_edits=max_edits)
+    path = config.dataset.path
     if not path:
         raise UsageError("no dataset: give --dataset FILE or set [dataset] path")
-    config = with_read_options(config, encoding, sheet)
     dataset = load_dataset(path, config.schema, encoding=config.dataset.encoding,
                            sheet=config.dataset.sheet)
-    pattern = _title_pattern(config, title_pattern)
     with locked_store(app, "create", store_path) as store:
         gateway = connect_store(config.require_wiki(), store)
         _pull_first(app, gateway, store, no_pull)
         plan = plan_fiches(dataset, list(store.records()), config.schema,
-                           environment(config.templates_dir), pattern=pattern, only=only,
-                           include_rows=include_rows)
-        with writing(app, store, gateway, "create", dry_run, max_edits) as writer:
+                           environment(config.templates_dir), pattern=config.fiche_title,
+                           only=only, include_rows=include_rows)
+        with writing(app, store, gateway, "create", dry_run) as writer:
             outcomes = create_fiches(writer, plan)
     for line in create_summary(plan, outcomes, dry_run):
         app.say(line)

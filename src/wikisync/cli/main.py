@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -41,10 +41,13 @@ class AppContext:
     @property
     def config(self) -> Config:
         """Load the config once, on first use (offline commands never need it)."""
-        if self._config is None:
-            from wikisync.config import load_config
+        return self._config if self._config is not None else self.configure({})
 
-            self._config = load_config(self.config_flag)
+    def configure(self, overrides: Mapping[str, Any]) -> Config:
+        """Load the config with these flags on top (``cli.flags``: the one way flags go in)."""
+        from wikisync.config import load_config
+
+        self._config = load_config(self.config_flag, overrides=overrides)
         return self._config
 
     def say(self, message: str) -> None:
@@ -107,6 +110,8 @@ _TABLE = [
      "Print the records of one page's wikitext (FILE, or - for stdin)."),
     ("pull", "wikisync.cli.pull:pull_command",
      "Update the local store from the wiki: incremental, or everything with --full."),
+    ("revert", "wikisync.cli.revert:revert_command",
+     "Undo one run's edits; a page edited since keeps what people wrote."),
     ("run", "wikisync.cli.ops:run_command",
      "One scheduled cycle: pull, lists, sync, exports, audit; one summary at the end."),
     ("set", "wikisync.cli.offline:set_command",

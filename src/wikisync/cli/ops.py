@@ -19,6 +19,7 @@ import click
 
 from wikisync.api import Gateway
 from wikisync.cli.check import describe
+from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import (
     AppContext,
     cli,
@@ -138,11 +139,10 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
     from wikisync.ops.cycle import RunOptions, run_cycle
     from wikisync.ops.report import summary, summary_lines
 
-    options = RunOptions(dry_run=dry_run, no_write=no_write, max_edits=max_edits,
-                         titles=titles, prefixes=prefixes,
+    options = RunOptions(dry_run=dry_run, no_write=no_write, titles=titles, prefixes=prefixes,
                          audit=do_audit, audit_report=audit_report, publish=publish)
     try:
-        config = app.config
+        config = config_with_flags(app, max_edits=max_edits)
         state = state_file(app, store_path)
         with run_lock(state, "run", wait=wait, on_wait=waiting), Store(state) as store:
             result = run_cycle(store, config, options,

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wikisync.cli.datasetopts import dataset_read_options, with_read_options
+from wikisync.cli.datasetopts import dataset_read_options
+from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, scope_options, store_option
 from wikisync.cli.state import state_file
 from wikisync.store import JournalEntry, RunInfo, Store
@@ -157,11 +158,11 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
     """
     from wikisync.sync.run import SyncOptions, sync
 
-    config = with_read_options(app.config, encoding, sheet)
-    options = SyncOptions(dry_run=dry_run, pull=not no_pull, dataset=dataset, only=only,
-                          geocode=geocode, accept_geocoded=accept_geocoded,
-                          max_edits=max_edits, titles=titles, prefixes=prefixes,
-                          lists=not only)
+    config = config_with_flags(app, dataset_path=dataset, encoding=encoding, sheet=sheet,
+                               geocode=geocode, accept_geocoded=accept_geocoded,
+                               max_edits=max_edits)
+    options = SyncOptions(dry_run=dry_run, pull=not no_pull, only=only, titles=titles,
+                          prefixes=prefixes, lists=not only)
     progress = progress_for(quiet=app.verbosity < 0 or dry_run)
     report = reporter(app, colour=sys.stdout.isatty())
     with locked_store(app, "sync", store_path) as store:

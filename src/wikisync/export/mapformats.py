@@ -65,13 +65,11 @@ def register_map_formats(settings: MapSettings | None = None, warn: Warn | None 
         register(Exporter(name, writer, suffix, description))
 
 
-def configure_map_formats(config: Config, *, tiles: str | None = None,
-                          embed_assets: str | Path | None = None, cdn: bool = False,
-                          warn: Warn | None = None) -> MapSettings:
-    """Register the map formats with the config's settings and the command line's options."""
+def configure_map_formats(config: Config, *, embed_assets: str | Path | None = None,
+                          cdn: bool = False, warn: Warn | None = None) -> MapSettings:
+    """Register the map formats with the config's settings (``--tiles`` is ``[map] tiles``)."""
     settings = MapSettings.from_config(
-        config, tiles=tiles, embed_assets=Path(embed_assets) if embed_assets else None,
-        cdn=cdn or None,
+        config, embed_assets=Path(embed_assets) if embed_assets else None, cdn=cdn or None,
     )
     register_map_formats(settings, warn)
     return settings

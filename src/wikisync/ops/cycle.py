@@ -10,8 +10,9 @@ The steps are the existing core functions, in this order:
 5. **exports** (``[export]``): the map files, replaced atomically when they changed;
 6. **audit** (when asked): a report file and/or the wikitext report published on a page.
 
-``max_edits`` is one budget for the whole cycle. ``dry_run`` computes every wiki diff and
-writes neither the wiki nor the files (the store is still updated: reading is harmless).
+``[safety] max_edits`` is one budget for the whole cycle. ``dry_run`` computes every wiki
+diff and writes neither the wiki nor the files (the store is still updated: reading is
+harmless).
 ``no_write`` never edits the wiki (steps 2, 3 and the publishing are skipped) but writes the
 files. A config or wiki failure ends the cycle early; it is still logged and summarised.
 """
@@ -49,7 +50,6 @@ class RunOptions:
 
     dry_run: bool = False
     no_write: bool = False
-    max_edits: int | None = None  # None: ``[safety] max_edits``
     titles: tuple[str, ...] = ()  # sync and lists: these pages only...
     prefixes: tuple[str, ...] = ()  # ...and/or pages whose title starts so
     audit: bool = False  # audit even without a report file or page
@@ -146,8 +146,7 @@ class Cycle:
         self.sleep = sleep
         self.result = CycleResult(options)
         self.gateway: Gateway | None = None
-        budget = options.max_edits
-        self.budget = budget if budget is not None else config.safety.max_edits
+        self.budget = config.safety.max_edits  # ``--max-edits`` reaches it as an override
 
     def run(self) -> CycleResult:
         """Run every step, log the cycle in the store, and return what happened."""
@@ -222,10 +221,10 @@ class Cycle:
         if self._skip_writes("sync"):
             return
         assert self.gateway is not None
-        sync_options = replace(self._scope(), dry_run=self.options.dry_run, pull=False,
-                               max_edits=self._remaining())
+        sync_options = replace(self._scope(), dry_run=self.options.dry_run, pull=False)
         runner = SyncRun(self.gateway, self.store, self.config, sync_options, out=self.out,
                          progress=self.progress, sleep=self.sleep)
+        runner.max_edits = self._remaining()  # what is left of the cycle's one budget
         self.result.sync = runner.result
         done = runner.run()
         log.info("sync [run %d]: %d pages planned, %d written", done.run_id,

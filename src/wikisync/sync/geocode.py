@@ -2,7 +2,7 @@
 
 Each distinct query is asked once ever: answers (found or not) are cached in the state
 store, so a second sync sends no geocoding request. Failures are reported and not cached.
-The ``[geocode]`` section configures the service (read here from the raw config).
+The ``[geocode]`` section (``Config.geocode``, typed and checked at load) configures the service.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wikisync.api.geocoder import DEFAULT_DOMAIN, AddressGeocoder, GeocodeError, GeoResult
-from wikisync.config import Config
-from wikisync.errors import ConfigError
+from wikisync.api.geocoder import AddressGeocoder, GeocodeError, GeoResult
+from wikisync.config import GeocodeConfig
 from wikisync.store import Store
 from wikisync.sync.planner import RecordKey
 from wikisync.sync.rules import Point
@@ -22,38 +21,8 @@ Lookup = Callable[[str], GeoResult | None]
 NOT_FOUND: dict[str, Any] = {"found": False}
 
 
-@dataclass(frozen=True)
-class GeocodeSettings:
-    """``[geocode]``: write accepted results, and where/how to ask the address service."""
-
-    write: bool = False
-    domain: str = DEFAULT_DOMAIN
-    scheme: str = "https"
-    min_delay: float = 0.2
-    min_score: float = 0.5
-    timeout: float = 10.0
-
-
-def geocode_settings(config: Config) -> GeocodeSettings:
-    """The ``[geocode]`` section, checked (ConfigError names the bad key)."""
-    section = config.raw.get("geocode", {}) or {}
-    where = f"{config.source or 'config'} [geocode]"
-    values: dict[str, Any] = {}
-    for key, kind in (("write", bool), ("domain", str), ("scheme", str),
-                      ("min_delay", (int, float)), ("min_score", (int, float)),
-                      ("timeout", (int, float))):
-        if key in section:
-            value = section[key]
-            if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-                raise ConfigError(f"{where}: {key} has the wrong type")
-            values[key] = float(value) if isinstance(kind, tuple) else value
-    if values.get("scheme", "https") not in ("http", "https"):
-        raise ConfigError(f"{where}: scheme must be 'http' or 'https'")
-    return GeocodeSettings(**values)
-
-
-def make_geocoder(settings: GeocodeSettings, user_agent: str | None) -> AddressGeocoder:
-    """The address service client for these settings."""
+def make_geocoder(settings: GeocodeConfig, user_agent: str | None) -> AddressGeocoder:
+    """The address service client for ``[geocode]`` (checked when the config was loaded)."""
     return AddressGeocoder(domain=settings.domain, scheme=settings.scheme,
                            user_agent=user_agent, timeout=settings.timeout,
                            min_delay=settings.min_delay, min_score=settings.min_score)

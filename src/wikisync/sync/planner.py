@@ -208,12 +208,9 @@ def planned_point(record: Record, ctx: Context) -> Point | None:
         return _own_point(record)
     for change in _record_changes(record, replace(ctx, rules=replace(
             ctx.rules, map_links=False)), []):
-        if change.rule != "map_links" and change.param in _POINT_PARAMS:
+        if change.rule != "map_links" and change.param in ctx.schema.point_params():
             return _point_of_changes(record, ctx)
     return _own_point(record)
-
-
-_POINT_PARAMS = frozenset({"latitude", "longitude", "coordonnées"})
 
 
 def _point_of_changes(record: Record, ctx: Context) -> Point | None:
@@ -336,7 +333,8 @@ def split_kept(changes: Iterable[Change], touched: set[Slot],
             kept.append((change, True))
         else:
             go.append(change)
-    points = {(c.template, c.instance) for c, _ in kept if c.param in _POINT_PARAMS}
+    point_params = schema.point_params()
+    points = {(c.template, c.instance) for c, _ in kept if c.param in point_params}
     for change in [c for c in go if c.rule == MAP_LINKS]:
         if (change.template, change.instance) in points:
             go.remove(change)

@@ -27,7 +27,7 @@ from wikisync.model import Record
 from wikisync.parse.edit import Editor
 from wikisync.store import Store
 from wikisync.sync.applier import apply_plan
-from wikisync.sync.geocode import GeocodeReport, Lookup, geocode, geocode_settings, make_geocoder
+from wikisync.sync.geocode import GeocodeReport, Lookup, geocode, make_geocoder
 from wikisync.sync.planner import Context, Plan, build_context, geocode_queries, plan
 from wikisync.sync.pull import Progress, PullEvent, PullResult, pull
 from wikisync.sync.rules import RuleSet
@@ -40,11 +40,7 @@ class SyncOptions:
 
     dry_run: bool = False
     pull: bool = True
-    dataset: str | None = None
     only: tuple[str, ...] = ()  # run only these rules (among those that are on)
-    geocode: bool | None = None  # None: as configured
-    accept_geocoded: bool = False
-    max_edits: int | None = None
     titles: tuple[str, ...] = ()  # scope: these pages only...
     prefixes: tuple[str, ...] = ()  # ...and/or pages whose title starts so
     lists: bool = False  # also refill the generated lists ({{Liste pôles ESS}} blocks)
@@ -116,23 +112,17 @@ class SyncResult:
 
 
 def rule_set(config: Config, options: SyncOptions) -> RuleSet:
-    """The rules this run applies, from the config and the command line.
+    """The rules this run applies: ``[rules]`` (flags reach it as overrides), cut by ``--rule``.
 
     ``dataset`` is on when ``[rules] dataset = true``, when ``--dataset`` is given, or when
-    ``[dataset] path`` is set and ``[rules]`` does not mention ``dataset``.
+    ``[dataset] path`` is set and ``[rules]`` does not mention ``dataset`` (``load_config``).
     """
-    raw_rules = config.raw.get("rules", {}) or {}
-    dataset_on = bool(options.dataset) or (
-        bool(raw_rules["dataset"]) if "dataset" in raw_rules else bool(config.dataset.path))
-    geocode_on = options.geocode if options.geocode is not None else bool(
-        config.rules.get("geocode"))
-    on = {"map_links": config.rules.get("map_links", True), "dataset": dataset_on,
-          "geocode": geocode_on}
+    on = {"map_links": config.rules.map_links, "dataset": config.rules.dataset,
+          "geocode": config.rules.geocode}
     if options.only:
         on = {name: enabled and name in options.only for name, enabled in on.items()}
-    write_geo = options.accept_geocoded or geocode_settings(config).write
     return RuleSet(map_links=on["map_links"], dataset=on["dataset"], geocode=on["geocode"],
-                   geocode_write=write_geo, link_pattern=config.map.link,
+                   geocode_write=config.geocode.write, link_pattern=config.map.link,
                    owns=dict(config.dataset.owns))
 
 
@@ -152,6 +142,7 @@ class SyncRun:
         self.geocoder = geocoder
         self.sleep = sleep
         self.rules = rule_set(config, options)
+        self.max_edits: int | None = None  # None: ``[safety] max_edits`` (the writer's)
         self.result = SyncResult(run_id=0, dry_run=options.dry_run, rules=self.rules.names)
 
     def run(self) -> SyncResult:
@@ -184,7 +175,7 @@ class SyncRun:
         if not self.options.dry_run and result.plan.pages:
             self._check_writable()
         writer = PageWriter(self.gateway, self.store, self.config, result.run_id,
-                            self.options.dry_run, self.out, max_edits=self.options.max_edits,
+                            self.options.dry_run, self.out, max_edits=self.max_edits,
                             sleep=self.sleep)
         if not self.options.dry_run and result.plan.pages:
             writer.check_shutoff()
@@ -226,7 +217,7 @@ class SyncRun:
 
     def _dataset(self) -> Dataset:
         """The reference dataset when the dataset rule is on (else an empty one)."""
-        path = self.options.dataset or self.config.dataset.path
+        path = self.config.dataset.path
         if not self.rules.dataset or not path:
             return Dataset("", (), (), frozenset())
         return load_dataset(path, self.config.schema, encoding=self.config.dataset.encoding,
@@ -235,8 +226,8 @@ class SyncRun:
     def _lookup(self) -> Lookup:
         """The geocoder given by the caller, else the configured address service."""
         if self.geocoder is None:
-            settings = geocode_settings(self.config)
-            self.geocoder = make_geocoder(settings, self.config.wiki.user_agent).lookup
+            self.geocoder = make_geocoder(self.config.geocode,
+                                          self.config.wiki.user_agent).lookup
         return self.geocoder
 
     def _plan(self, records: list[Record], ctx: Context) -> Plan:
