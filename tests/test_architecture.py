@@ -2,7 +2,7 @@
 
 A *unit* is a package of ``wikisync`` (``sync``, ``api``…) or a top-level module
 (``config``, ``hubs``…). ``ALLOWED`` says which units each unit may import; an entry
-``"sync.writer"`` allows that one module of a unit. ``THIRD_PARTY`` says which units may
+``"parse.diff"`` would allow that one module of a unit. ``THIRD_PARTY`` says which units may
 import a library; ``CONFIG_READERS`` and ``ENVIRONMENT`` who may read the configuration
 and the environment. Change a rule here and in docs/architecture.md together.
 """
@@ -31,23 +31,31 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors", "schema"},
     "logs": {"errors"},
     "resources": {"errors"},
+    "files": {"errors"},
     "ui": set(),
     "i18n": set(),
+    "comparisons": {"text"},
     "hubs": BASE,
     "parse": BASE,
     "store": BASE,
     "api": {"config", "errors"},
     "dataset": BASE | {"parse", "hubs"},
     "export": BASE | {"config", "hubs", "resources"},
-    "audit": BASE | {"config", "hubs", "parse", "dataset", "store", "sync.writer", "resources"},
+    "write": BASE | {"config", "parse", "store", "api"},
+    "audit": BASE | {"config", "hubs", "parse", "dataset", "store", "comparisons", "write",
+                     "resources"},
     "generate": BASE | {"config", "hubs", "parse", "dataset", "store", "export",
-                        "audit.values", "sync.writer", "resources"},
-    "sync": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
-                    "generate", "audit.values"},
-    "ops": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
-                   "generate", "audit", "sync", "logs", "resources"},
-    "cli": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export",
-                   "generate", "audit", "sync", "ops", "logs", "ui", "resources", "__init__"},
+                        "comparisons", "write", "resources"},
+    "sync": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export", "write",
+                    "comparisons"},
+    "revert": BASE | {"config", "parse", "store", "api", "write"},
+    "ops": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export", "write",
+                   "comparisons",
+                   "generate", "audit", "sync", "logs", "resources", "files"},
+    "cli": BASE | {"config", "hubs", "parse", "dataset", "store", "api", "export", "write",
+                   "comparisons",
+                   "generate", "audit", "sync", "ops", "revert", "logs", "ui", "resources",
+                   "files", "__init__"},
     "devwiki": {"errors"},
     "__main__": {"cli"},
     "__init__": set(),
@@ -94,15 +102,29 @@ def modules(root: Path) -> Iterator[Module]:
         yield Module(path, unit, name, ast.parse(path.read_text(encoding="utf-8")))
 
 
-def imported(module: Module) -> Iterator[tuple[int, list[str]]]:
+def annotation_only(tree: ast.Module) -> set[int]:
+    """The ids of the nodes under ``if TYPE_CHECKING:`` (imports never executed)."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(inner) for child in node.body for inner in ast.walk(child)}
+    return skipped
+
+
+def imported(module: Module, runtime: bool = False) -> Iterator[tuple[int, list[str]]]:
     """(line, readings) of every imported name: ``from a import b`` reads as ``a`` or ``a.b``.
 
     An import breaks a rule only when every reading does (``b`` may be a module or not).
+    ``runtime``: leave out the annotation-only imports (under ``if TYPE_CHECKING:``); lazy
+    imports inside functions are in either way.
     """
     package = ["wikisync", *module.name.split(".")]
     if module.path.name != "__init__.py":
         package = package[:-1]
+    skipped = annotation_only(module.tree) if runtime else set()
     for node in ast.walk(module.tree):
+        if id(node) in skipped:
+            continue
         if isinstance(node, ast.Import):
             yield from ((node.lineno, [alias.name]) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -113,7 +135,7 @@ def imported(module: Module) -> Iterator[tuple[int, list[str]]]:
 
 
 def internal_target(name: str) -> str | None:
-    """``sync.writer`` for ``wikisync.sync.writer.X``; ``__init__`` for ``wikisync``."""
+    """``write.writer`` for ``wikisync.write.writer.X``; ``__init__`` for ``wikisync``."""
     if name == "wikisync":
         return "__init__"
     if not name.startswith("wikisync."):
@@ -160,14 +182,19 @@ def config_violations(module: Module) -> Iterator[str]:
 
 
 def write_violations(module: Module) -> Iterator[str]:
-    """A gateway's ``edit``/``create`` called outside api/ and sync.writer (PageWriter)."""
-    if module.unit == "api" or module.name == "sync.writer":
+    """A page written outside the write unit: the gateway's ``edit``/``create`` called, or
+    a ``PageWriter`` built (every writer comes from a ``WriteSession``, which logs the run)."""
+    if module.unit in ("api", "write"):
         return
     for node in ast.walk(module.tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("edit", "create")
+        if not isinstance(node, ast.Call):
+            continue
+        if (isinstance(node.func, ast.Attribute) and node.func.attr in ("edit", "create")
                 and "gateway" in ast.unparse(node.func.value).lower()):
-            yield f"{module.name}:{node.lineno}: writes a page without PageWriter"
+            yield f"{module.name}:{node.lineno}: writes a page without PageWriter " \
+                  "(only wikisync.write calls the gateway's edit)"
+        if ast.unparse(node.func).split(".")[-1] == "PageWriter":
+            yield f"{module.name}:{node.lineno}: builds a PageWriter outside a WriteSession"
 
 
 def violations(root: Path) -> list[str]:
@@ -209,6 +236,15 @@ def test_every_unit_is_documented() -> None:
     ("sync/bad.py", "import os\nx = os.environ['A']\n", "reads the environment"),
     ("generate/bad.py", "def f(gateway):\n    gateway.edit('T', 'x', None, 's')\n",
      "without PageWriter"),
+    ("ops/bad.py", "def f(self):\n    self.gateway.edit('T', 'x', None, 's')\n",
+     "only wikisync.write calls the gateway's edit"),
+    ("cli/bad.py", "def f(g, s, c):\n    return PageWriter(g, s, c, 1)\n",
+     "builds a PageWriter outside a WriteSession"),
+    ("audit/bad.py", "from wikisync.write import writer\nw = writer.PageWriter(1, 2, 3, 4)\n",
+     "outside a WriteSession"),
+    ("sync/bad.py", "from wikisync.generate.run import generate_blocks\n",
+     "sync may not import wikisync.generate"),
+    ("write/bad.py", "from wikisync.sync.run import sync\n", "write may not import"),
     ("newunit/bad.py", "x = 1\n", "not in the rules"),
 ])
 def test_the_checker_catches_a_broken_rule(tmp_path: Path, path: str, source: str,
@@ -221,8 +257,8 @@ def test_the_checker_catches_a_broken_rule(tmp_path: Path, path: str, source: st
 
 
 @pytest.mark.parametrize("source", [
-    "from wikisync.sync.writer import PageWriter\n",  # generate writes through PageWriter
-    "from wikisync.audit.values import same_text\n",
+    "from wikisync.write import PageWriter\n",  # generate writes through the write unit
+    "from wikisync.comparisons import same_text\n",
     "from urllib.parse import quote\n",
     "from . import lists\n",
 ])
@@ -231,6 +267,106 @@ def test_the_checker_allows_what_the_rules_allow(tmp_path: Path, source: str) ->
     file.parent.mkdir(parents=True)
     file.write_text(source, encoding="utf-8")
     assert violations(tmp_path / "wikisync") == []
+
+
+# --- no import cycle, between units or between modules --------------------------------------
+
+
+def module_of(name: str, known: set[str]) -> str | None:
+    """The module of wikisync an import reading names (its longest known prefix), or None."""
+    if name == "wikisync":
+        return "__init__"
+    if not name.startswith("wikisync."):
+        return None
+    parts = name.split(".")[1:]
+    return next((".".join(parts[:n]) for n in range(len(parts), 0, -1)
+                 if ".".join(parts[:n]) in known), None)
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Module -> the modules of wikisync it imports when it runs (lazy imports included)."""
+    found = list(modules(root))
+    known = {module.name for module in found}
+    graph: dict[str, set[str]] = {module.name: set() for module in found}
+    for module in found:
+        for _, readings in imported(module, runtime=True):
+            targets = [t for t in (module_of(r, known) for r in readings) if t is not None]
+            if targets:
+                graph[module.name].add(max(targets, key=len))
+        graph[module.name].discard(module.name)
+    return graph
+
+
+def unit_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The same graph between units (a unit's modules importing another unit's)."""
+    units: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        unit = name.split(".")[0]
+        units.setdefault(unit, set()).update(t.split(".")[0] for t in targets)
+        units[unit].discard(unit)
+    return units
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph as a path (``a, b, a``), or None when it has none."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        """Depth first from ``node``; the cycle closing on the current path, if any."""
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def cycle_violations(root: Path) -> list[str]:
+    """An import cycle between units, and one between modules, as one line each."""
+    graph = import_graph(root)
+    found = []
+    for level, cycle in (("units", find_cycle(unit_graph(graph))), ("modules", find_cycle(graph))):
+        if cycle:
+            found.append(f"import cycle between {level}: {' -> '.join(cycle)}")
+    return found
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    assert cycle_violations(SRC) == []
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"a/x.py": "from wikisync.b.y import f\n", "b/y.py": "from wikisync.a.z import g\n",
+      "a/z.py": "g = 1\n"},
+     ["import cycle between units: a -> b -> a"]),
+    ({"a/x.py": "from .y import f\n",
+      "a/y.py": "def f():\n    from wikisync.a.x import g  # lazy: still a cycle\n"},
+     ["import cycle between modules: a.x -> a.y -> a.x"]),
+    ({"a/x.py": "from wikisync.b import f\n", "b/__init__.py": "from wikisync.b.y import f\n",
+      "b/y.py": "from wikisync.a import x\n"},
+     ["import cycle between units: a -> b -> a",
+      "import cycle between modules: a.x -> b -> b.y -> a.x"]),
+    ({"a/x.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                "    from wikisync.b.y import T\n", "b/y.py": "from wikisync.a.x import f\n"},
+     []),  # annotation-only imports never run
+])
+def test_the_cycle_checker_catches_a_planted_cycle(tmp_path: Path, files: dict[str, str],
+                                                   expected: list[str]) -> None:
+    for path, source in files.items():
+        file = tmp_path / "wikisync" / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(source, encoding="utf-8")
+    assert cycle_violations(tmp_path / "wikisync") == expected
 
 
 # --- declared dependencies: each one imported, each import declared ----------------------

@@ -1,4 +1,5 @@
-"""How the audit compares values: distances, websites, départements and place names."""
+"""Pure comparisons of values (distances, websites, départements, place names): used by sync's
+rules, the audit and the generated lists' filters, so they sit below all three."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wikisync.audit.values import (
+from wikisync.comparisons import (
     coordinates_text,
     departement_code,
     distance_m,

@@ -19,7 +19,7 @@ from wikisync.generate.templates import environment
 from wikisync.parse import PageReader
 from wikisync.schema import Schema
 from wikisync.store import Store
-from wikisync.sync.writer import PageWriter
+from wikisync.write import PageWriter
 
 HEADER = ("nom,type,région,département,commune,adresse,code postal,latitude,longitude,"
           "site web,création,statut,structures,fiche\n")

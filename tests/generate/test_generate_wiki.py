@@ -27,7 +27,7 @@ from wikisync.parse.blocks import find_blocks
 from wikisync.schema import Schema
 from wikisync.store import Store
 from wikisync.sync import pull
-from wikisync.sync.writer import PageWriter
+from wikisync.write import PageWriter
 from wikitools import TEST_USER_AGENT
 
 TEMPLATES = Path(__file__).parents[2] / "templates" / "wiki"

@@ -14,7 +14,7 @@ from wikisync.generate.mapblock import CLOSE_MARKER, INTRO, OPEN_MARKER
 from wikisync.generate.run import generate_blocks, publish_map_page
 from wikisync.generate.templates import TemplateError
 from wikisync.store import Store
-from wikisync.sync.writer import PageWriter
+from wikisync.write import PageWriter
 
 LIST = "Intro\n{{Liste pôles ESS|région=Bretagne}}\nFin"
 PAGES = {

@@ -20,7 +20,7 @@ from wikisync.ops.templates import WikiTemplate, install_lines, install_template
 from wikisync.store import Store, StoredPage
 from wikisync.sync.planner import Note, Plan
 from wikisync.sync.run import SyncResult
-from wikisync.sync.writer import WriteOutcome
+from wikisync.write import WriteOutcome
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
 from fakewiki import FakeWiki  # noqa: E402

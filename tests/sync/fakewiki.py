@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from wikisync.api.model import NOCHANGE, PageRevision, redirect_target
 from wikisync.errors import EditConflict, PageExists, PageMissing, WikiError
@@ -14,13 +15,17 @@ class FakeWiki:
     """Pages as title -> (revid, text); ``edit`` checks the base revid like MediaWiki does.
 
     ``before_edit`` runs before each save (a test's "human edit in between");
-    ``fail_edit`` maps a title to an exception raised instead of saving.
+    ``fail_edit`` maps a title to an exception raised instead of saving; ``readonly`` is
+    what ``site_info`` says; ``read_log`` the titles of the single reads, in order.
     """
 
     pages: dict[str, tuple[int, str]] = field(default_factory=dict)
     next_revid: int = 100
     edits: list[tuple[str, str, str]] = field(default_factory=list)  # title, text, summary
     reads: int = 0
+    read_log: list[str] = field(default_factory=list)
+    readonly: bool = False
+    site_reads: int = 0
     batches: int = 0
     before_edit: Callable[[str], None] | None = None
     fail_edit: dict[str, WikiError] = field(default_factory=dict)
@@ -52,7 +57,13 @@ class FakeWiki:
     def read_page(self, title: str) -> PageRevision:
         """One single read."""
         self.reads += 1
+        self.read_log.append(title)
         return self._revision(title)
+
+    def site_info(self, refresh: bool = False) -> SimpleNamespace:
+        """The site facts the writer asks for: only whether the wiki is read-only."""
+        self.site_reads += 1
+        return SimpleNamespace(readonly=self.readonly)
 
     def edit(self, title: str, text: str, base: PageRevision | None, summary: str,
              minor: bool = True, create_only: bool = False) -> int | str:

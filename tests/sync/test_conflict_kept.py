@@ -23,7 +23,7 @@ from wikisync.store import Store, StoredPage
 from wikisync.sync.applier import apply_plan
 from wikisync.sync.planner import Context, build_context, changed_by_person, plan, plan_records
 from wikisync.sync.rules import RuleSet
-from wikisync.sync.writer import CHANGED_BY_PERSON, DEPENDS_ON_KEPT, PageWriter
+from wikisync.write import CHANGED_BY_PERSON, DEPENDS_ON_KEPT, PageWriter
 
 SCHEMA = Schema()
 TITLE = "Pôle A"

@@ -13,7 +13,7 @@ from wikisync.devwiki import Fault
 from wikisync.errors import Blocked, ReadOnly
 from wikisync.store import Store
 from wikisync.sync.run import SyncOptions, sync
-from wikisync.sync.writer import WriteOutcome
+from wikisync.write import WriteOutcome
 
 
 def test_shutoff_flipped_mid_run_stops_edits_within_ten(

@@ -11,7 +11,7 @@ from fakewiki import FakeWiki
 from wikisync.config import Config, SafetyConfig
 from wikisync.errors import Protected, ReadOnly
 from wikisync.store import Store
-from wikisync.sync.writer import PageWriter, Rewrite
+from wikisync.write import PageWriter, Rewrite
 
 FICHE = "{{Fiche initiative\n| nom = Pôle A\n| carte = \n}}\nTexte.\n"
 SHUTOFF = "Utilisateur:WikisyncBot/Arrêt"
@@ -122,7 +122,7 @@ def test_shutoff_fails_closed_and_is_reread(store: Store) -> None:
             wiki.put(SHUTOFF, "non")
     statuses = [o.status for o in outcomes]
     assert statuses.count("edited") <= 10 and statuses[-1] == "stopped"
-    assert w.stats.shutoff_reads == 2
+    assert wiki.read_log.count(SHUTOFF) == 1 + 2  # the first writer's read, then w's two
 
 
 def test_max_edits_and_throttle(store: Store) -> None:

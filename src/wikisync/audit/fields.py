@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wikisync.audit.values import (
+from wikisync.comparisons import (
     coordinates_text,
     distance_m,
     same_departement,

@@ -9,7 +9,7 @@ from typing import Any
 
 from wikisync.audit.fields import compare_coordinates
 from wikisync.audit.model import Difference
-from wikisync.audit.values import same_website
+from wikisync.comparisons import same_website
 from wikisync.config import Config
 from wikisync.dataset import DatasetHub, page_title, point_of
 from wikisync.dataset import match as match_hubs

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from wikisync.config import Config
 from wikisync.i18n import Messages, messages
 from wikisync.store import Store
-from wikisync.sync.writer import PageWriter, Wiki, WriteOutcome
+from wikisync.store.runs import RunKind, RunStatus
+from wikisync.write import Status, Wiki, WriteOutcome, WriteSession
 
 RULE = "audit"
 PROJECT, USER = 4, 2  # MediaWiki's namespace numbers
@@ -47,7 +48,7 @@ def namespace_warning(title: str, namespaces: Mapping[str, int]) -> str | None:
 def publish_report(gateway: Wiki, store: Store, config: Config, title: str, text: str,
                    *, dry_run: bool = False, namespaces: Mapping[str, int] | None = None,
                    m: Messages | None = None) -> WriteOutcome:
-    """Create the page, or replace its text when the report differs, through ``PageWriter``.
+    """Create the page, or replace its text when it differs, in one ``WriteSession``.
 
     The writer does the safety work (fresh read, shutoff page, nobots, conflicts, journal);
     an unchanged report makes no edit at all. ``namespaces`` (the wiki's, when known) gives
@@ -58,16 +59,15 @@ def publish_report(gateway: Wiki, store: Store, config: Config, title: str, text
         log.warning(warning)
     summary = (m or messages("fr"))("summary.audit")
     report = text.rstrip() + "\n"
-    run_id = store.start_run("audit-publish")
-    writer = PageWriter(gateway, store, config, run_id, dry_run)
-    status = "failed"
-    try:
+    with WriteSession(gateway, store, config, RunKind.AUDIT_PUBLISH,
+                      dry_run=dry_run) as session:
+        session.details["title"] = title
+        writer = session.writer
         if gateway.read_page(title).missing:
             outcome = writer.create(title, report, [RULE], summary)
         else:
             outcome = writer.write(title, lambda old: None if same_report(old, report)
                                    else report, [RULE], summary)
-        status = outcome.status
-        return outcome
-    finally:
-        store.finish_run(run_id, status, {"title": title, "status": status})
+        if outcome.status == Status.SKIPPED:
+            session.status = RunStatus.PARTIAL
+    return outcome

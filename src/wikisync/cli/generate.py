@@ -14,37 +14,28 @@ from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.sync import outcome_line, reporter
 from wikisync.dataset import load_dataset
-from wikisync.errors import EXIT_DIFFERENCES, ReadOnly, UsageError
+from wikisync.errors import EXIT_DIFFERENCES, UsageError
 from wikisync.generate.fiches import FichePlan, create_fiches, plan_fiches
 from wikisync.generate.mapblock import check_extension
 from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page
 from wikisync.generate.templates import environment
 from wikisync.store import Store
+from wikisync.store.runs import RunKind
 from wikisync.sync.pull import pull
 from wikisync.sync.wiki import connect_store
-from wikisync.sync.writer import PageWriter, WriteOutcome
+from wikisync.write import PageWriter, Status, Tally, WriteOutcome, WriteSession
 
 MAX_LISTED = 15
 
 
 
 @contextmanager
-def writing(app: AppContext, store: Store, gateway: Gateway, kind: str,
+def writing(app: AppContext, store: Store, gateway: Gateway, kind: RunKind,
             dry_run: bool) -> Iterator[PageWriter]:
-    """A logged run (``kind``) and its writer (budget: ``[safety] max_edits``); its counts."""
-    if not dry_run and gateway.site_info(refresh=True).readonly:
-        raise ReadOnly("the wiki is read-only: no edit made", "readonly")
-    run_id = store.start_run(kind)
-    writer = PageWriter(gateway, store, app.config, run_id, dry_run,
-                        reporter(app, colour=sys.stdout.isatty()))
-    status = "failed"
-    try:
-        yield writer
-        status = "stopped" if writer.stopped else "ok"
-    finally:
-        counts = {"dry_run": dry_run, **writer.stats.by_status, "reasons": writer.stats.by_reason,
-                  "stopped": writer.stopped}
-        store.finish_run(run_id, status, counts)
+    """The command's write session (budget: ``[safety] max_edits``), printing each outcome."""
+    with WriteSession(gateway, store, app.config, kind, dry_run=dry_run,
+                      out=reporter(app, colour=sys.stdout.isatty())) as session:
+        yield session.writer
 
 
 def _pull_first(app: AppContext, gateway: Gateway, store: Store, no_pull: bool) -> None:
@@ -55,15 +46,12 @@ def _pull_first(app: AppContext, gateway: Gateway, store: Store, no_pull: bool) 
 
 
 def _done_line(outcomes: list[WriteOutcome], dry_run: bool) -> str:
-    """Counts of the outcomes, for the summary."""
-    def count(*statuses: str) -> int:
-        """How many outcomes have one of these statuses."""
-        return sum(1 for o in outcomes if o.status in statuses)
-
-    done = f"would write: {count('dry-run')}" if dry_run else (
-        f"written: {count('edited', 'created')}")
-    return (f"{done}, unchanged: {count('unchanged')}, skipped: {count('skipped')}, "
-            f"not tried: {count('stopped')}")
+    """Counts of the outcomes (the one tally), for the summary."""
+    tally = Tally.of(outcomes)
+    done = f"would write: {tally.count(Status.DRY_RUN)}" if dry_run else (
+        f"written: {tally.count(Status.EDITED, Status.CREATED)}")
+    return (f"{done}, unchanged: {tally.count(Status.UNCHANGED)}, "
+            f"skipped: {tally.count(Status.SKIPPED)}, not tried: {tally.count(Status.STOPPED)}")
 
 
 def _listed(lines: list[str]) -> list[str]:
@@ -82,6 +70,8 @@ def generate_summary(result: GenerateResult, dry_run: bool) -> list[str]:
     lines += _listed([f"not regenerated: {title} ({reason}: {detail})"
                       for title, reason, detail in result.refused])
     lines += _listed([f"note: {note}" for note in result.notes])
+    lines += _listed([f"list-opener-ignored: {title}: {where} (not filled; see docs/generate.md,"
+                      " where lists may be placed)" for title, where in result.misplaced])
     return lines
 
 
@@ -129,7 +119,7 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
         if map_page:
             check_extension(config, gateway.extensions(), map_page)
         _pull_first(app, gateway, store, no_pull)
-        with writing(app, store, gateway, "generate", dry_run) as writer:
+        with writing(app, store, gateway, RunKind.GENERATE, dry_run) as writer:
             result = GenerateResult()
             if not no_blocks:
                 result = generate_blocks(
@@ -198,7 +188,7 @@ def create_command(app: AppContext, dataset_path: str | None, encoding: str | No
         plan = plan_fiches(dataset, list(store.records()), config.schema,
                            environment(config.templates_dir), pattern=config.fiche_title,
                            only=only, include_rows=include_rows)
-        with writing(app, store, gateway, "create", dry_run) as writer:
+        with writing(app, store, gateway, RunKind.CREATE, dry_run) as writer:
             outcomes = create_fiches(writer, plan)
     for line in create_summary(plan, outcomes, dry_run):
         app.say(line)

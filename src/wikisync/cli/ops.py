@@ -53,7 +53,7 @@ from wikisync.store import Store
 from wikisync.sync.wiki import connect_store, ensure_store_of
 
 if TYPE_CHECKING:  # annotations only
-    from wikisync.sync.writer import Report, WriteOutcome
+    from wikisync.write import Report, WriteOutcome
 
 log = logging.getLogger("wikisync.ops")
 

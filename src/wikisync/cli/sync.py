@@ -17,8 +17,8 @@ from wikisync.cli.state import state_file
 from wikisync.store import JournalEntry, RunInfo, Store
 from wikisync.sync.rules import RULE_NAMES
 from wikisync.sync.wiki import connect_store
-from wikisync.sync.writer import Kept, WriteOutcome
 from wikisync.ui import progress_for
+from wikisync.write import Kept, WriteOutcome
 
 if TYPE_CHECKING:  # annotations only
     from wikisync.sync.planner import Note
@@ -156,19 +156,21 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
       wikisync sync --dry-run
       wikisync sync --dataset reference.csv --max-edits 20
     """
-    from wikisync.sync.run import SyncOptions, sync
+    from wikisync.ops.steps import sync_and_lists
+    from wikisync.sync.run import SyncOptions
 
     config = config_with_flags(app, dataset_path=dataset, encoding=encoding, sheet=sheet,
                                geocode=geocode, accept_geocoded=accept_geocoded,
                                max_edits=max_edits)
     options = SyncOptions(dry_run=dry_run, pull=not no_pull, only=only, titles=titles,
-                          prefixes=prefixes, lists=not only)
+                          prefixes=prefixes)
     progress = progress_for(quiet=app.verbosity < 0 or dry_run)
     report = reporter(app, colour=sys.stdout.isatty())
     with locked_store(app, "sync", store_path) as store:
         try:
             gateway = connect_store(config.require_wiki(), store)
-            result = sync(gateway, store, config, options, out=report, progress=progress)
+            result = sync_and_lists(gateway, store, config, options, lists=not only,
+                                    out=report, progress=progress)
         finally:
             getattr(progress, "close", lambda: None)()
     for line in summary(result):

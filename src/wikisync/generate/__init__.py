@@ -1,7 +1,8 @@
 """Generated wikitext: list blocks on pages, new fiches from the dataset, the map page.
 
 Rendering uses the Jinja2 templates of ``templates/`` (or the user's ``[generate]
-templates`` folder); every write goes through ``wikisync.sync.writer.PageWriter``.
+templates`` folder); every write goes through ``wikisync.write`` (a ``WriteSession``'s
+``PageWriter``).
 """
 
 from wikisync.generate.fiches import FichePlan, NewFiche, create_fiches, plan_fiches

@@ -23,8 +23,8 @@ from wikisync.hubs import build_hubs, title_key
 from wikisync.i18n import for_wiki
 from wikisync.model import Record
 from wikisync.schema import Schema
-from wikisync.sync.writer import PageWriter, WriteOutcome
 from wikisync.text import normalise_name
+from wikisync.write import PageWriter, WriteOutcome
 
 FICHE_TEMPLATE = "fiche-initiative.wiki.j2"
 DEFAULT_TITLE_PATTERN = "{name}"

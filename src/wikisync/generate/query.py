@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from wikisync.audit.values import same_departement
+from wikisync.comparisons import same_departement
 from wikisync.hubs import Hub, resolve_type
 from wikisync.schema import HubType, Schema
 from wikisync.text import normalise_name

@@ -1,7 +1,7 @@
 """Generation steps that write through ``PageWriter``: list blocks and the map page.
 
-``generate_blocks`` is the step ``sync``/``run`` calls after their own edits (same writer,
-so the same run id, dry run, throttle, shutoff and edit budget): it lists the hubs from
+``generate_blocks`` is the step ``ops.steps`` runs after sync's edits (same writer, so the
+same run id, dry run, throttle, shutoff and edit budget): it lists the hubs from
 the store, finds the stored pages holding a block (or, with ``region_blocks``, region pages
 without one), keeps those whose text would change, and rewrites each from its fresh text.
 An unchanged list costs no request at all.
@@ -9,21 +9,22 @@ An unchanged list costs no request at all.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from wikisync.config import Config
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, UnsafeEdit
-from wikisync.generate.lists import BlockRewriter, ListRenderer
+from wikisync.generate.lists import BlockRewriter, ListRenderer, updated_line
 from wikisync.generate.mapblock import OPEN_WORDS, check_extension, map_blocks, new_page, place_map
 from wikisync.generate.mappage import render_map_page
 from wikisync.generate.templates import environment
 from wikisync.hubs import Hub, build_hubs
 from wikisync.i18n import Messages, for_wiki
+from wikisync.parse.blocks import marker_pattern
 from wikisync.store import Store
-from wikisync.sync.writer import META_REDIRECTS, PageWriter, Rewrite, WriteOutcome
+from wikisync.write import META_REDIRECTS, PageWriter, Rewrite, WriteOutcome
 
 RULE = "generate"
 MAP_RULE = "map-page"  # edit summaries: the catalog's summary.list*, summary.map*
@@ -35,6 +36,7 @@ class GenerateResult:
 
     outcomes: list[WriteOutcome] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (title, parameter error)
+    misplaced: list[tuple[str, str]] = field(default_factory=list)  # (title, where), not filled
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (title, reason, detail)
     notes: list[str] = field(default_factory=list)
     pages_with_blocks: int = 0
@@ -49,7 +51,8 @@ class GenerateResult:
         parameters."""
         undone = [o for o in self.outcomes if o.failed and o.reason != "nobots"]
         refused = [r for r in self.refused if r[1] != "nobots"]
-        return EXIT_DIFFERENCES if undone or refused or self.errors else EXIT_OK
+        attention = undone or refused or self.errors or self.misplaced
+        return EXIT_DIFFERENCES if attention else EXIT_OK
 
     def counts(self) -> dict[str, Any]:
         """The run log's counts."""
@@ -57,23 +60,12 @@ class GenerateResult:
         return {"pages_with_blocks": self.pages_with_blocks,
                 **{s: self.count(s) for s in statuses},
                 "errors": len(self.errors), "refused": len(self.refused),
-                "notes": len(self.notes)}
+                "notes": len(self.notes), "misplaced": len(self.misplaced)}
 
 
 def region_blocks_setting(config: Config) -> bool:
     """``[generate] region_blocks``: region pages get a list even without an opener."""
     return config.region_blocks
-
-
-def _marker_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    """A cheap pre-filter: text that may call one of these templates."""
-    alternatives = []
-    for name in sorted(names):
-        first, rest = name[:1], name[1:]
-        letters = re.escape(first.upper()) + re.escape(first.lower())
-        body = r"[ _]+".join(re.escape(word) for word in rest.split(" "))
-        alternatives.append(f"[{letters}]{body}")
-    return re.compile(r"\{\{\s*(?:[^|{}:]*:\s*)?(?:" + "|".join(alternatives) + r")\s*[|}]")
 
 
 class BlockStep:
@@ -91,9 +83,10 @@ class BlockStep:
         if region_blocks is None:
             region_blocks = region_blocks_setting(config)
         self.rewriter = BlockRewriter(renderer, store.get_json(META_REDIRECTS, {}),
-                                      region_blocks)
+                                      region_blocks, stamp=updated_line(
+                                          self.m, datetime.now(UTC).date(), writer.run_id))
         self.region_titles = {r.title for r in store.records(source="region")}
-        self.marker = _marker_pattern(self.rewriter.opens)
+        self.marker = marker_pattern(self.rewriter.opens)
         self.result = GenerateResult()
 
     def candidates(self, in_scope: Callable[[str], bool]) -> list[str]:
@@ -116,7 +109,9 @@ class BlockStep:
         problems = self.rewriter.reader.read(text, title).unsafe_problems()
         try:
             if not problems:
-                return self.rewriter.rewrite(text, title).text != text
+                done = self.rewriter.rewrite(text, title)
+                self.result.misplaced += [(title, where) for where in done.misplaced]
+                return done.text != text
         except UnsafeEdit as exc:
             self.result.refused.append((title, "unsafe", exc.message))
             return False
@@ -132,6 +127,7 @@ class BlockStep:
             """Regenerate the blocks of ``text``; None when the page has none."""
             done = self.rewriter.rewrite(text, title)
             self.result.errors += [(title, error) for error in done.errors]
+            self.result.misplaced += [(title, where) for where in done.misplaced]
             if done.blocks == 0 and not done.added:
                 self.result.notes.append(f"{title}: no {self.rewriter.schema.list_open_template}"
                                          " on the page")
@@ -143,13 +139,14 @@ class BlockStep:
 
     def write(self, titles: Sequence[str]) -> GenerateResult:
         """Rewrite these pages (fresh reads, batched), one outcome each."""
-        if len(titles) > 1:
+        if len(titles) > 1 and self.writer.may_write():  # no read for a stopped writer
             self.writer.prefetch(titles)
         for title in titles:
             outcome = self.writer.write(title, self.transform(title), [RULE],
                                         self.m("summary.list"))
             self.result.outcomes.append(outcome)
         self.result.errors = list(dict.fromkeys(self.result.errors))  # a retry renders again
+        self.result.misplaced = list(dict.fromkeys(self.result.misplaced))
         return self.result
 
     def probe(self) -> None:

@@ -3,8 +3,9 @@
 The steps are the existing core functions, in this order:
 
 1. **pull** (``sync.pull``): incremental since the checkpoint (full the first time);
-2. **blocks** (generation): the bot-managed lists that need regenerating;
-3. **sync** (``sync.run.SyncRun`` without its own pull): the write rules;
+2. **sync** (``sync.run.SyncRun`` without its own pull): the write rules;
+3. **lists** (generation): the bot-managed lists that need regenerating, in the same
+   write session as 2 (``ops.steps.SyncSteps``, exactly what ``wikisync sync`` runs);
 4. **refresh**: when 2 or 3 saved edits, an incremental pull again, so that the files
    below (and ``status``) see the bot's own edits;
 5. **exports** (``[export]``): the map files, replaced atomically when they changed;
@@ -29,19 +30,21 @@ from wikisync.api import Gateway, connect
 from wikisync.audit.publish import publish_report
 from wikisync.config import Config, WikiConfig
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, WikisyncError
-from wikisync.generate.run import GenerateResult, generate_blocks
+from wikisync.generate.run import GenerateResult
 from wikisync.ops.outputs import AuditResult, ExportResult, run_audit, write_exports
 from wikisync.ops.report import summary
+from wikisync.ops.steps import SyncSteps
 from wikisync.store import Store
+from wikisync.store.runs import RunKind, RunStatus
 from wikisync.store.store import now_iso
 from wikisync.sync.pull import Progress, PullResult, pull
-from wikisync.sync.run import SyncOptions, SyncResult, SyncRun
+from wikisync.sync.run import SyncOptions, SyncResult
 from wikisync.sync.wiki import ensure_gateway_wiki
-from wikisync.sync.writer import PageWriter, Report, WriteOutcome
+from wikisync.write import Report, Status, Tally, WriteOutcome
 
 log = logging.getLogger("wikisync.ops")
 
-RUN_KIND = "run"  # the run log's kind for a whole cycle (pull and sync log their own runs)
+RUN_KIND = RunKind.RUN  # a whole cycle (pull and sync log their own runs)
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,8 @@ class CycleResult:
     started: str = ""
     pull: PullResult | None = None
     refresh: PullResult | None = None
-    generate: GenerateResult | None = None  # None: the step did not run
-    sync: SyncResult | None = None
+    generate: GenerateResult | None = None  # None: the lists step did not run
+    sync: SyncResult | None = None  # its outcomes include the lists' (one write session)
     exports: list[ExportResult] = field(default_factory=list)
     audit: AuditResult | None = None
     published: WriteOutcome | None = None
@@ -89,15 +92,19 @@ class CycleResult:
 
     @property
     def outcomes(self) -> list[WriteOutcome]:
-        """Every page outcome of the cycle's writers, in order."""
-        found = list(self.generate.outcomes if self.generate else [])
-        found += self.sync.outcomes if self.sync else []
+        """Every page outcome of the cycle's writers, in order (sync and lists, publishing)."""
+        found = list(self.sync.outcomes if self.sync else [])
         return found + ([self.published] if self.published else [])
+
+    @property
+    def tally(self) -> Tally:
+        """The one count of the cycle's page outcomes."""
+        return Tally.of(self.outcomes)
 
     @property
     def edits(self) -> list[WriteOutcome]:
         """The pages saved (in a dry run: the pages that would be)."""
-        status = ("dry-run",) if self.options.dry_run else ("edited", "created")
+        status = (Status.DRY_RUN,) if self.options.dry_run else (Status.EDITED, Status.CREATED)
         return [o for o in self.outcomes if o.status in status]
 
     @property
@@ -107,24 +114,24 @@ class CycleResult:
             return True
         if self.generate is not None and self.generate.exit_code:
             return True
-        undone = [o for o in self.outcomes if o.failed and o.reason != "nobots"]
-        return bool(undone)
+        return self.tally.undone > 0
 
     @property
-    def status(self) -> str:
+    def status(self) -> RunStatus:
         """failed, partial, differences (the audit found some) or ok."""
         if self.error is not None:
-            return "failed"
+            return RunStatus.FAILED
         if self.partial:
-            return "partial"
-        return "differences" if self.audit and self.audit.differences else "ok"
+            return RunStatus.PARTIAL
+        differences = self.audit and self.audit.differences
+        return RunStatus.DIFFERENCES if differences else RunStatus.OK
 
     @property
     def exit_code(self) -> int:
         """0 ok; 1 partial or differences; the error's code (2 config, 3 wiki) on failure."""
         if self.error is not None:
             return self.error_code
-        return EXIT_OK if self.status == "ok" else EXIT_DIFFERENCES
+        return EXIT_OK if self.status == RunStatus.OK else EXIT_DIFFERENCES
 
 
 GatewayFactory = Callable[[WikiConfig], Gateway]
@@ -162,7 +169,7 @@ class Cycle:
         except WikisyncError as exc:
             result.error, result.error_code = exc.message, exc.exit_code
         except BaseException:
-            self._finish(began, "interrupted")
+            self._finish(began, RunStatus.INTERRUPTED)
             raise
         self._finish(began, result.status)
         return result
@@ -183,8 +190,7 @@ class Cycle:
     def _steps(self) -> None:
         """The steps, in order (once connected)."""
         self._pull()
-        self._blocks()
-        self._sync()
+        self._write_steps()
         self._refresh()
         self._exports()
         self._audit()
@@ -199,36 +205,24 @@ class Cycle:
         log.info("pull (%s): %d pages read, %d stored", done.mode, done.pages_read,
                  done.pages_stored)
 
-    def _blocks(self) -> None:
-        """Regenerate the generated lists whose text would change (generation's step)."""
-        if self._skip_writes("generated lists"):
+    def _write_steps(self) -> None:
+        """Sync then the generated lists, in one write session (``ops.steps``; no 2nd pull)."""
+        if self._skip_writes("sync") | self._skip_writes("generated lists"):
             return
         assert self.gateway is not None
-        writer = PageWriter(self.gateway, self.store, self.config, self.result.run_id,
-                            self.options.dry_run, self.out, max_edits=self._remaining(),
-                            sleep=self.sleep)
+        options = replace(self._scope(), dry_run=self.options.dry_run, pull=False)
+        steps = SyncSteps(self.gateway, self.store, self.config, options,
+                          max_edits=self._remaining(), out=self.out, progress=self.progress,
+                          sleep=self.sleep)
+        self.result.sync = steps.result
         try:
-            self.result.generate = generate_blocks(writer, self.store, self.config,
-                                                   in_scope=self._scope().in_scope)
-        except WikisyncError:
-            self.result.generate = GenerateResult(outcomes=list(writer.outcomes))
-            raise
-        log.info("generated lists: %d pages to regenerate, %d written",
-                 len(self.result.generate.outcomes), writer.writes)
-
-    def _sync(self) -> None:
-        """Apply the write rules to the pages the store holds (no second pull)."""
-        if self._skip_writes("sync"):
-            return
-        assert self.gateway is not None
-        sync_options = replace(self._scope(), dry_run=self.options.dry_run, pull=False)
-        runner = SyncRun(self.gateway, self.store, self.config, sync_options, out=self.out,
-                         progress=self.progress, sleep=self.sleep)
-        runner.max_edits = self._remaining()  # what is left of the cycle's one budget
-        self.result.sync = runner.result
-        done = runner.run()
+            done = steps.run()
+        finally:
+            self.result.generate = steps.lists
         log.info("sync [run %d]: %d pages planned, %d written", done.run_id,
                  len(done.plan.pages), sum(o.written for o in done.outcomes))
+        if steps.lists is not None:
+            log.info("generated lists: %d pages to regenerate", len(steps.lists.outcomes))
 
     def _refresh(self) -> None:
         """Pull again after saved edits, so that the exports and the audit see them."""
@@ -279,7 +273,7 @@ class Cycle:
             return None
         return max(0, self.budget - len(self.result.edits))
 
-    def _finish(self, began: float, status: str) -> None:
+    def _finish(self, began: float, status: RunStatus) -> None:
         """Fill the totals (the store's, the requests, the time) and log the cycle."""
         result = self.result
         result.pages = self.store.page_count()

@@ -20,15 +20,12 @@ SUMMARY_KEYS = ("status", "exit_code", "run_id", "started", "seconds", "dry_run"
 
 def edits_by_rule(result: CycleResult) -> dict[str, int]:
     """Pages saved (or, in a dry run, that would be) per rule; one page may count for two."""
-    counts: Counter[str] = Counter()
-    for outcome in result.edits:
-        counts.update(outcome.rules or ("other",))
-    return dict(sorted(counts.items()))
+    return dict(sorted(result.tally.by_rule.items()))
 
 
 def skips_by_reason(result: CycleResult) -> dict[str, int]:
     """Pages left undone per reason: refused at planning or at writing, or not tried."""
-    counts: Counter[str] = Counter(o.reason or o.status for o in result.outcomes if o.failed)
+    counts: Counter[str] = Counter(result.tally.by_reason)
     if result.sync is not None:
         counts.update(note.kind for note in result.sync.plan.refused)
     if result.generate is not None:

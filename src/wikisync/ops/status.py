@@ -16,7 +16,8 @@ from wikisync.config import Config
 from wikisync.errors import ReadOnly, WikisyncError
 from wikisync.ops.lock import LockInfo, holder_running, lock_path
 from wikisync.store import RunInfo, Store
-from wikisync.sync.writer import PageWriter
+from wikisync.store.runs import RunKind
+from wikisync.write import read_shutoff
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def store_status(state_path: str, now: datetime | None = None) -> StoreStatus:
         runs = store.runs(limit=200)
         status.latest = {kind: RunLine.of(next(r for r in runs if r.kind == kind))
                          for kind in dict.fromkeys(r.kind for r in runs)}
-        cycles = [r for r in runs if r.kind == "run"]
+        cycles = [r for r in runs if r.kind == RunKind.RUN]
         last = cycles[0] if cycles else (runs[0] if runs else None)
         status.last_run = RunLine.of(last) if last else None
         status.checkpoint = store.checkpoint
@@ -124,11 +125,10 @@ def wiki_status(gateway: Gateway, config: Config) -> WikiStatus:
         site = gateway.site_info(refresh=True)
         status.sitename, status.user, status.readonly = site.sitename, site.username, \
             site.readonly
-        with Store(":memory:") as scratch:
-            writer = PageWriter(gateway, scratch, config, run_id=0, dry_run=True)
-            allowed = writer.check_shutoff()
-        status.editing_allowed = allowed and not site.readonly
-        status.detail = _shutoff_detail(config, allowed, writer.stopped, site.readonly)
+        stop = read_shutoff(gateway, config.safety)
+        status.editing_allowed = stop is None and not site.readonly
+        status.detail = _shutoff_detail(config, stop is None, str(stop) if stop else None,
+                                        site.readonly)
     except ReadOnly:  # a read-only wiki may refuse even the login
         status.readonly, status.editing_allowed = True, False
         status.detail = _shutoff_detail(config, False, None, True)

@@ -23,10 +23,11 @@ from wikisync.config import Config
 from wikisync.errors import UsageError
 from wikisync.resources import MANIFEST
 from wikisync.store import Store
-from wikisync.sync.writer import PageWriter, Report, WriteOutcome
+from wikisync.store.runs import RunKind, RunStatus
+from wikisync.write import PageWriter, Report, Status, WriteOutcome, WriteSession
 
 RULE = "templates"
-RUN_KIND = "templates-install"
+RUN_KIND = RunKind.TEMPLATES
 ROLES = ("contract", "helper", "redirect", "optional")
 REPLACEABLE = ("contract", "helper")  # what --force replaces (never a wiki's own Coord…)
 NO_WRITE_STATES = {"same": "up to date", "exists": "exists (differs; --force replaces it)",
@@ -59,11 +60,11 @@ class Installed:
         if self.outcome is None:
             return NO_WRITE_STATES[self.action]
         status = self.outcome.status
-        if status == "dry-run":
+        if status == Status.DRY_RUN:
             return "would create" if self.action == "create" else "would replace"
-        if status == "edited":
+        if status == Status.EDITED:
             return "replaced"
-        if status in ("skipped", "stopped"):
+        if status in (Status.SKIPPED, Status.STOPPED):
             return f"{status} ({self.outcome.reason})"
         return status
 
@@ -122,18 +123,16 @@ def install_templates(gateway: Gateway, store: Store, config: Config,
                       dry_run: bool = False, out: Report | None = None) -> InstallResult:
     """Create the missing templates (replace the others too with ``force``); log the run."""
     templates = list(templates)
-    result = InstallResult(store.start_run(RUN_KIND), dry_run)
-    writer = PageWriter(gateway, store, config, result.run_id, dry_run, out, minor=False)
-    status = "failed"
-    try:
+    result = InstallResult(0, dry_run)
+    with WriteSession(gateway, store, config, RUN_KIND, dry_run=dry_run, out=out, minor=False,
+                      counts=result.counts) as session:
+        result.run_id = session.run_id
         pages = gateway.read_titles([t.title for t in templates])
         for template, page in zip(templates, pages, strict=True):
             current = None if page.missing else (page.content or "")
-            result.items.append(_install(writer, template, current, force))
+            result.items.append(_install(session.writer, template, current, force))
         result.missing_extensions = _missing_extensions(gateway, result.items)
-        status = "partial" if result.undone else "ok"
-    finally:
-        store.finish_run(result.run_id, status, result.counts())
+        session.status = RunStatus.PARTIAL if result.undone else RunStatus.OK
     return result
 
 

@@ -24,6 +24,7 @@ from wikisync.errors import StoreError
 from wikisync.model import RECORD_FIELDS, Problem, Record
 from wikisync.store.identity import WikiIdentity
 from wikisync.store.migrations import applied, migrate
+from wikisync.store.runs import RunKind, RunStatus
 
 CHECKPOINT_KEY = "rc_checkpoint"
 
@@ -94,10 +95,10 @@ class JournalEntry:
     rules: tuple[str, ...] = ()
     run_id: int | None = None
     time: str = ""
-
     kind: str = "edit"
     reason: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+
 
 def _record_json(record: Record) -> str:
     """``Record.to_dict()`` as JSON, without its deep copy (pull stores thousands of them)."""
@@ -227,7 +228,7 @@ class Store:
 
     # --- runs ---------------------------------------------------------------------------
 
-    def start_run(self, kind: str) -> int:
+    def start_run(self, kind: RunKind) -> int:
         """Log the start of a run and return its id."""
         with self.transaction():
             cur = self._conn.execute(
@@ -235,7 +236,7 @@ class Store:
             )
         return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, Any]) -> None:
+    def finish_run(self, run_id: int, status: RunStatus, counts: dict[str, Any]) -> None:
         """Log the end of a run: its status (ok, failed, ...) and its counts."""
         with self.transaction():
             self._conn.execute(

@@ -1,10 +1,12 @@
 """Applying a plan: for each page, a fresh read, a re-plan on that text, one edit.
 
-The plan built from the store only says which pages to look at and what the summary will
-probably be. The text written is always computed again from the page as it is just before
-the edit (``page_transform``), so a page fixed by a human meanwhile gets no edit, and a
-page edited meanwhile gets only what is still missing. Pages are read in batches of
-``PREFETCH`` (one request each) just before their edits.
+The plan built from the store says which pages to look at, their rules and their edit
+summary (``PagePlan``: the one place both are derived from changes). The text written is
+always computed again from the page as it is just before the edit (``page_transform``), so
+a page fixed by a human meanwhile gets no edit, and a page edited meanwhile gets only what
+is still missing. When the fresh changes are the planned ones, the planned rules and
+summary are the edit's; otherwise the re-plan's ``PagePlan`` gives them. Pages are read
+in batches of ``PREFETCH`` (one request each) just before their edits.
 
 After an edit conflict the re-plan also compares the base text (the one the first plan was
 made on) with the new one: a parameter the bot was about to write that a person changed
@@ -21,13 +23,13 @@ from wikisync.parse.edit import Editor
 from wikisync.sync.planner import (
     Context,
     Note,
+    PagePlan,
     Plan,
     changed_by_person,
-    edit_summary,
     plan_records,
     split_kept,
 )
-from wikisync.sync.writer import (
+from wikisync.write import (
     CHANGED_BY_PERSON,
     DEPENDS_ON_KEPT,
     Kept,
@@ -44,11 +46,14 @@ Progress = Callable[[int, int, WriteOutcome], None]
 
 
 def page_transform(title: str, ctx: Context, editor: Editor,
-                   notes: list[Note] | None = None, base: str | None = None) -> Transform:
+                   notes: list[Note] | None = None, base: str | None = None,
+                   planned: PagePlan | None = None) -> Transform:
     """The re-plan of one page: its fresh text -> the new text, rules and summary, or None.
 
     With ``base`` (the text of the first plan, after a conflict), the changes to parameters
-    a person changed since ``base`` are kept back and reported in the ``Rewrite``.
+    a person changed since ``base`` are kept back and reported in the ``Rewrite``. With
+    ``planned``, fresh changes equal to the plan's keep its rules and summary (the
+    ``Rewrite`` leaves them unset, so the writer uses what it was given).
     """
     base_records = editor.reader.read(base, title).records if base is not None else None
 
@@ -63,8 +68,10 @@ def page_transform(title: str, ctx: Context, editor: Editor,
         if not changes:
             return Rewrite(text, (), "", kept) if kept else None
         new_text = editor.apply(text, changes)
-        rules = tuple(dict.fromkeys(change.rule for change in changes))
-        return Rewrite(new_text, rules, edit_summary(changes), kept)
+        if planned is not None and changes == planned.changes and not kept:
+            return Rewrite(new_text)  # the planned rules and summary stand
+        fresh = PagePlan(title, changes)
+        return Rewrite(new_text, fresh.rules, fresh.summary, kept)
 
     return transform
 
@@ -92,10 +99,10 @@ def apply_plan(plan: Plan, writer: PageWriter, ctx: Context, editor: Editor,
     total = len(plan.pages)
     for start in range(0, total, PREFETCH):
         chunk = plan.pages[start : start + PREFETCH]
-        if writer.stopped is None:
+        if writer.may_write():  # read-only and shutoff asked before the first read
             writer.prefetch(page.title for page in chunk)
         for page in chunk:
-            transform = page_transform(page.title, ctx, editor)
+            transform = page_transform(page.title, ctx, editor, planned=page)
             outcome = writer.write(page.title, transform, page.rules, page.summary,
                                    rebase_for(page.title, ctx, editor))
             outcomes.append(outcome)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from wikisync.api import PageRevision
 from wikisync.config import Config
 from wikisync.store import PageState, Store, StoredPage, WikiIdentity
+from wikisync.store.runs import RunKind, RunStatus
 from wikisync.sync.changes import Change, plan_reads
 from wikisync.sync.discover import discover, template_titles
 from wikisync.sync.parsing import Parsed, Parser, make_parser
@@ -302,16 +303,16 @@ def run_pull(store: Store, config: Config, mode: str, progress: Progress | None,
              body: Callable[[Puller], None],
              counters: Callable[[], Mapping[str, int]] = dict) -> PullResult:
     """Run ``body`` as one logged run: counts requests and time, logs the run's outcome."""
-    result = PullResult(mode=mode, run_id=store.start_run("pull"))
+    result = PullResult(mode=mode, run_id=store.start_run(RunKind.PULL))
     puller = Puller(store, config, result, progress)
     before = dict(counters())
     started = time.monotonic()
-    status = "failed"
+    status = RunStatus.FAILED
     try:
         body(puller)
-        status = "ok"
+        status = RunStatus.OK
     except KeyboardInterrupt:
-        status = "interrupted"
+        status = RunStatus.INTERRUPTED
         raise
     finally:
         spent = {k: v - before.get(k, 0) for k, v in counters().items()}
@@ -320,7 +321,7 @@ def run_pull(store: Store, config: Config, mode: str, progress: Progress | None,
     return result
 
 
-def _close(store: Store, result: PullResult, started: float, status: str,
+def _close(store: Store, result: PullResult, started: float, status: RunStatus,
            requests: dict[str, int]) -> None:
     """Fill the end-of-run totals and log the run."""
     result.requests = {kind: count for kind, count in requests.items() if count}

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-from wikisync.audit.values import distance_m, same_departement, same_text, same_website
+from wikisync.comparisons import distance_m, same_departement, same_text, same_website
 from wikisync.dataset import DatasetHub
 from wikisync.hubs import resolve_type
 from wikisync.model import Change, Record

@@ -1,9 +1,10 @@
 """``wikisync sync``: pull, plan, apply; one logged run with its counts and exit code.
 
 Steps: an incremental pull (unless ``pull=False``), the dataset and the geocoder's answers
-if their rules are on, the plan from the store, then the writes through ``PageWriter``
-(or the diffs, in a dry run). The run is logged in the store (``runs``, kind ``sync``)
-and every edit in its journal.
+if their rules are on, the plan from the store, then the writes through a ``WriteSession``'s
+writer (or the diffs, in a dry run). The run is logged in the store (``runs``, kind
+``sync``) and every edit in its journal. What follows sync in a command (the generated
+lists) is ordered by ``ops.steps``, which runs them in the same session.
 
 Exit code: 0 when everything planned was done (or nothing was needed); 1 when a planned
 page was left undone for any reason but ``{{nobots}}`` (unsafe page, edit conflict twice,
@@ -22,16 +23,26 @@ from typing import Any
 from wikisync.api import Gateway
 from wikisync.config import Config
 from wikisync.dataset import Dataset, load_dataset
-from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK, ReadOnly, StopRun
+from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK
 from wikisync.model import Record
 from wikisync.parse.edit import Editor
 from wikisync.store import Store
+from wikisync.store.runs import RunKind
 from wikisync.sync.applier import apply_plan
 from wikisync.sync.geocode import GeocodeReport, Lookup, geocode, make_geocoder
 from wikisync.sync.planner import Context, Plan, build_context, geocode_queries, plan
 from wikisync.sync.pull import Progress, PullEvent, PullResult, pull
 from wikisync.sync.rules import RuleSet
-from wikisync.sync.writer import META_REDIRECTS, Kept, PageWriter, Report, WriteOutcome
+from wikisync.write import (
+    META_REDIRECTS,
+    Kept,
+    PageWriter,
+    Reason,
+    Report,
+    Tally,
+    WriteOutcome,
+    WriteSession,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,6 @@ class SyncOptions:
     only: tuple[str, ...] = ()  # run only these rules (among those that are on)
     titles: tuple[str, ...] = ()  # scope: these pages only...
     prefixes: tuple[str, ...] = ()  # ...and/or pages whose title starts so
-    lists: bool = False  # also refill the generated lists ({{Liste pôles ESS}} blocks)
 
     def in_scope(self, title: str) -> bool:
         """Whether the run may look at (and write) this page."""
@@ -67,17 +77,17 @@ class SyncResult:
     seconds: float = 0.0
     stopped: str | None = None
     conflicts: int = 0  # edit conflicts met (each re-planned on the human's text once)
-    lists: bool = False  # whether the generated lists step ran
+    lists: bool = False  # whether the generated lists step ran (``ops.steps``)
     lists_exit: int = EXIT_OK  # the generated lists step's own verdict (bad opener params…)
 
     def count(self, status: str) -> int:
         """How many pages ended with this status."""
-        return sum(1 for o in self.outcomes if o.status == status)
+        return Tally.of(self.outcomes).count(status)
 
     @property
     def undone(self) -> list[WriteOutcome]:
         """Planned pages left undone for a reason that makes the run partial."""
-        return [o for o in self.outcomes if o.failed and o.reason != "nobots"]
+        return [o for o in self.outcomes if o.failed and o.reason != Reason.NOBOTS]
 
     @property
     def kept(self) -> list[tuple[str, Kept]]:
@@ -94,10 +104,7 @@ class SyncResult:
 
     def counts(self) -> dict[str, Any]:
         """The run log's counts."""
-        reasons: dict[str, int] = {}
-        for outcome in self.outcomes:
-            if outcome.reason:
-                reasons[outcome.reason] = reasons.get(outcome.reason, 0) + 1
+        reasons = dict(Tally.of(self.outcomes).by_reason)
         return {
             "dry_run": self.dry_run, "rules": list(self.rules),
             "planned_pages": len(self.plan.pages), "planned_changes": self.plan.change_count,
@@ -143,61 +150,58 @@ class SyncRun:
         self.sleep = sleep
         self.rules = rule_set(config, options)
         self.max_edits: int | None = None  # None: ``[safety] max_edits`` (the writer's)
+        self._before: dict[str, int] = {}
+        self._started = time.monotonic()
         self.result = SyncResult(run_id=0, dry_run=options.dry_run, rules=self.rules.names)
 
     def run(self) -> SyncResult:
         """Do the whole sync and log it; StopRun and wiki failures propagate after logging."""
-        result = self.result
-        before = dict(self.gateway.requests)
-        started = time.monotonic()
-        if self.options.pull:
-            result.pull = pull(self.gateway, self.store, self.config, progress=self.progress)
-        result.run_id = self.store.start_run("sync")
-        status = "failed"
-        try:
-            self._body()
-            status = "stopped" if result.stopped else "ok"
-        except StopRun as exc:
-            result.stopped = exc.message
-            status = "stopped"
-            raise
-        finally:
-            result.requests = _delta(before, self.gateway.requests)
-            result.seconds = time.monotonic() - started
-            self.store.finish_run(result.run_id, status, result.counts())
-        return result
+        self.begin()
+        with self.session() as session:
+            self.apply(session.writer)
+        return self.result
 
-    def _body(self) -> None:
-        """Plan, then write (or show) every planned page."""
-        ctx, records = self._context()
+    def begin(self) -> None:
+        """Start the clock and the request count; pull first unless told not to."""
+        self._before = dict(self.gateway.requests)
+        self._started = time.monotonic()
+        if self.options.pull:
+            self.result.pull = pull(self.gateway, self.store, self.config,
+                                    progress=self.progress)
+
+    def session(self) -> WriteSession:
+        """The sync's write session (kind ``sync``); its run log counts are ``counts()``."""
+        return WriteSession(self.gateway, self.store, self.config, RunKind.SYNC,
+                            dry_run=self.options.dry_run, out=self.out, sleep=self.sleep,
+                            max_edits=self.max_edits, counts=self._final_counts)
+
+    def apply(self, writer: PageWriter) -> None:
+        """Plan, then write (or show) every planned page through ``writer``."""
         result = self.result
+        result.run_id = writer.run_id
+        ctx, records = self._context()
         result.plan = self._plan(records, ctx)
-        if not self.options.dry_run and result.plan.pages:
-            self._check_writable()
-        writer = PageWriter(self.gateway, self.store, self.config, result.run_id,
-                            self.options.dry_run, self.out, max_edits=self.max_edits,
-                            sleep=self.sleep)
-        if not self.options.dry_run and result.plan.pages:
-            writer.check_shutoff()
         editor = Editor(self.config.schema, self.store.get_json(META_REDIRECTS, {}))
         total = len(result.plan.pages)
         self.progress(PullEvent("read", 0, total, message="syncing pages"))
-        result.outcomes = apply_plan(result.plan, writer, ctx, editor, self._step)
+        try:
+            apply_plan(result.plan, writer, ctx, editor, self._step)
+        finally:
+            self.settle(writer)
         self.progress(PullEvent("done", total, total))
-        if self.options.lists and not writer.stopped:
-            self._lists(writer)
-        result.stopped = writer.stopped
-        result.conflicts = writer.stats.conflicts
 
-    def _lists(self, writer: PageWriter) -> None:
-        """Refill the generated lists that need it, with the same writer (budget, journal)."""
-        # Imported here: generate builds on sync.writer, so a module-level import would loop.
-        from wikisync.generate.run import generate_blocks
+    def settle(self, writer: PageWriter) -> None:
+        """Take the session's outcomes, stop and conflicts into the result (after each step)."""
+        self.result.outcomes = list(writer.outcomes)
+        self.result.stopped = writer.stopped
+        self.result.conflicts = writer.stats.conflicts
 
-        lists = generate_blocks(writer, self.store, self.config, in_scope=self.options.in_scope)
-        self.result.lists = True
-        self.result.outcomes += lists.outcomes
-        self.result.lists_exit = lists.exit_code
+    def _final_counts(self) -> dict[str, Any]:
+        """The run log's counts, with the requests and time spent since ``begin``."""
+        result = self.result
+        result.requests = _delta(self._before, self.gateway.requests)
+        result.seconds = time.monotonic() - self._started
+        return result.counts()
 
     def _step(self, done: int, total: int, outcome: WriteOutcome) -> None:
         """Progress after each page."""
@@ -238,12 +242,6 @@ class SyncRun:
         unsafe = {title: [p.code for p in self.store.page_problems(title) if p.unsafe]
                   for title in bare}
         return plan(records, ctx, bare, unsafe)
-
-    def _check_writable(self) -> None:
-        """Stop before any edit when the wiki says it is read-only."""
-        site = self.gateway.site_info(refresh=True)
-        if site.readonly:
-            raise ReadOnly("the wiki is read-only: no edit made", "readonly")
 
 
 def _delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:

@@ -1,7 +1,9 @@
 """The one way wikisync writes pages: ``PageWriter``, safe by construction.
 
 Every bot write (sync's parameter changes, generated lists, new fiches, audit pages,
-template installation) goes through ``PageWriter.write`` or ``PageWriter.create``:
+template installation) goes through ``PageWriter.write`` or ``PageWriter.create``, inside
+a ``WriteSession`` (``write.session``) that logs the run. The writer is safe whatever its
+caller does:
 
 * **fresh read**: the page is read just before writing (``prefetch`` reads many pages in
   one batch first; each cached revision is used once) and ``transform`` computes the new
@@ -14,10 +16,11 @@ template installation) goes through ``PageWriter.write`` or ``PageWriter.create`
   edit is retried once, else skipped. A human's text is never overwritten. A caller that
   passes ``rebase`` gets the base text the first plan was made on, so it can keep a
   value a person wrote meanwhile into a parameter it was about to write (``Kept``).
-* **run control**: the shutoff page is read before the first write and again at least
-  every ``SHUTOFF_EVERY`` writes (fail closed: unreadable or not the run word = stop);
-  ``edit_interval`` seconds between writes; ``max_edits`` writes at most. Read-only wiki or
-  blocked account raise ``StopRun`` at once.
+* **run control**: before the first write the wiki is asked whether it is read-only
+  (``ReadOnly`` raised, no edit); the shutoff page is read before the first write and again
+  at least every ``SHUTOFF_EVERY`` writes (fail closed: unreadable or not the run word =
+  stop; ``write.shutoff``); ``edit_interval`` seconds between writes; ``max_edits`` writes
+  at most. Read-only wiki or blocked account raise ``StopRun`` at once.
 * **journal**: each saved edit is journalled (page, old and new revid, summary, diff,
   rules, run id) before the next one starts, and so is each change kept back after a
   conflict (kind ``skip``, reason ``changed-by-person``); the save is confirmed by the
@@ -25,8 +28,9 @@ template installation) goes through ``PageWriter.write`` or ``PageWriter.create`
   compared).
 * **dry run**: everything above except the save; the outcome carries the unified diff.
 
-Outcomes are data (``WriteOutcome``); only ``StopRun`` and unrecoverable wiki errors
-(unreachable after retries, authentication) raise.
+Outcomes are data (``WriteOutcome``, typed ``Status`` and ``Reason``), counted in one
+``Tally``; only ``StopRun`` and unrecoverable wiki errors (unreachable after retries,
+authentication) raise.
 """
 
 from __future__ import annotations
@@ -34,34 +38,26 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from wikisync.api.model import PageRevision
 from wikisync.config import Config
-from wikisync.errors import (
-    EditConflict,
-    EditRefused,
-    FilterRefused,
-    PageExists,
-    PageMissing,
-    Protected,
-    StopRun,
-    UnsafeEdit,
-)
+from wikisync.errors import EditConflict, EditRefused, ReadOnly, StopRun, UnsafeEdit
 from wikisync.model import Change
 from wikisync.parse.diff import unified_diff
 from wikisync.parse.page import PageReader
 from wikisync.store import JournalEntry, Store
+from wikisync.write.outcomes import Reason, Status, Stop, Tally, reason_of, stop_of
+from wikisync.write.shutoff import read_shutoff
 
-log = logging.getLogger("wikisync.sync")
+log = logging.getLogger("wikisync.write")
 
 SHUTOFF_EVERY = 10  # re-read the shutoff page at least every this many writes
 META_REDIRECTS = "template_redirects"  # where pull keeps the template redirects
 
-Status = Literal["edited", "created", "unchanged", "dry-run", "skipped", "stopped"]
-CHANGED_BY_PERSON = "changed-by-person"  # a person changed the parameter during the run
-DEPENDS_ON_KEPT = "depends-on-kept"  # computed from a kept-back change (a link from its point)
+CHANGED_BY_PERSON = Reason.CHANGED_BY_PERSON  # a person changed the parameter during the run
+DEPENDS_ON_KEPT = Reason.DEPENDS_ON_KEPT  # computed from a kept-back change (a link from its point)
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ class Kept:
     """
 
     change: Change
-    reason: str = CHANGED_BY_PERSON
+    reason: Reason = CHANGED_BY_PERSON
 
 
 @dataclass(frozen=True)
@@ -102,13 +98,13 @@ class WriteOutcome:
     ``status``: ``edited``/``created`` (saved, ``new_revid`` set), ``unchanged`` (nothing to
     do), ``dry-run`` (would be saved; ``diff`` set), ``skipped`` (refused for ``reason``:
     unsafe, nobots, conflict, missing, redirect, exists, protected, filter, refused) or
-    ``stopped`` (not tried: ``reason`` shutoff or max-edits). ``kept``: changes left
-    out after a conflict, a person's value standing (journalled as skips).
+    ``stopped`` (not tried: ``reason`` shutoff, max-edits, readonly, blocked…). ``kept``:
+    changes left out after a conflict, a person's value standing (journalled as skips).
     """
 
     title: str
     status: Status
-    reason: str = ""
+    reason: Reason = Reason.NONE
     detail: str = ""
     old_revid: int | None = None
     new_revid: int | None = None
@@ -120,12 +116,12 @@ class WriteOutcome:
     @property
     def written(self) -> bool:
         """True when the wiki got a new revision from us."""
-        return self.status in ("edited", "created")
+        return self.status in (Status.EDITED, Status.CREATED)
 
     @property
     def failed(self) -> bool:
         """True when the page was left undone for a reason other than "nothing to do"."""
-        return self.status in ("skipped", "stopped")
+        return self.status in (Status.SKIPPED, Status.STOPPED)
 
 
 class Wiki(Protocol):
@@ -133,29 +129,12 @@ class Wiki(Protocol):
 
     def read_titles(self, titles: Iterable[str]) -> list[PageRevision]: ...
     def read_page(self, title: str) -> PageRevision: ...
+    def site_info(self, refresh: bool = False) -> Any: ...
     def edit(self, title: str, text: str, base: PageRevision | None, summary: str,
              minor: bool = True, create_only: bool = False) -> Any: ...
 
 
 Report = Callable[[WriteOutcome], None]
-
-
-@dataclass
-class WriterStats:
-    """Counts of one writer's outcomes, for the run log."""
-
-    by_status: dict[str, int] = field(default_factory=dict)
-    by_reason: dict[str, int] = field(default_factory=dict)
-    conflicts: int = 0
-    kept: int = 0  # changes kept back after a conflict (a person's value stands)
-    shutoff_reads: int = 0
-
-    def add(self, outcome: WriteOutcome) -> None:
-        """Count one outcome."""
-        self.by_status[outcome.status] = self.by_status.get(outcome.status, 0) + 1
-        if outcome.reason:
-            self.by_reason[outcome.reason] = self.by_reason.get(outcome.reason, 0) + 1
-        self.kept += len(outcome.kept)
 
 
 class PageWriter:
@@ -181,15 +160,25 @@ class PageWriter:
         self.sleep = sleep
         self.clock = clock
         self.reader = PageReader(config.schema, store.get_json(META_REDIRECTS, {}))
-        self.stats = WriterStats()
+        self.stats = Tally()
         self.outcomes: list[WriteOutcome] = []
-        self.stopped: str | None = None  # why no more writes happen (shutoff, max-edits, …)
+        self.stop: Stop | None = None  # why no more writes happen (shutoff, max-edits, …)
         self.writes = 0  # saved edits and creations (or would-be ones in a dry run)
+        self._writable = dry_run  # the wiki said it is not read-only (asked once)
         self._since_shutoff: int | None = None  # writes since the last shutoff read
         self._last_write: float | None = None
         self._fresh: dict[str, PageRevision] = {}
 
     # --- public API ------------------------------------------------------------------
+
+    @property
+    def stopped(self) -> str | None:
+        """Why no more writes happen, as one line (``shutoff: …``), or None."""
+        return str(self.stop) if self.stop else None
+
+    def may_write(self) -> bool:
+        """Whether a write may happen now (read-only, shutoff and budget checked as needed)."""
+        return self._stop_reason() is None
 
     def prefetch(self, titles: Iterable[str]) -> None:
         """Read these pages now, in as few requests as possible, for the next ``write`` calls."""
@@ -207,12 +196,12 @@ class PageWriter:
         rules = tuple(rules)
         stop = self._stop_reason()
         if stop:
-            return self._done(WriteOutcome(title, "stopped", stop, rules=rules))
+            return self._done(WriteOutcome(title, Status.STOPPED, stop, rules=rules))
         page = self._fresh.pop(title, None) or self.gateway.read_page(title)
         try:
             outcome = self._attempt(page, transform, rules, summary, rebase)
         except StopRun as exc:
-            self.stopped = f"{exc.code or 'stop'}: {exc.message}"
+            self.stop = stop_of(exc)
             raise
         self._journal_kept(outcome)
         return self._done(outcome)
@@ -222,57 +211,34 @@ class PageWriter:
         rules = tuple(rules)
         stop = self._stop_reason()
         if stop:
-            return self._done(WriteOutcome(title, "stopped", stop, rules=rules))
+            return self._done(WriteOutcome(title, Status.STOPPED, stop, rules=rules))
         full = self.summary(summary)
         diff = unified_diff("", text, title)
         if self.dry_run:
             page = self._fresh.pop(title, None) or self.gateway.read_page(title)
             if not page.missing:
-                return self._done(WriteOutcome(title, "skipped", "exists", "the page exists",
-                                               old_revid=page.revid, rules=rules))
+                return self._done(WriteOutcome(title, Status.SKIPPED, Reason.EXISTS,
+                                               "the page exists", old_revid=page.revid,
+                                               rules=rules))
             self.writes += 1
-            return self._done(WriteOutcome(title, "dry-run", diff=diff, rules=rules,
+            return self._done(WriteOutcome(title, Status.DRY_RUN, diff=diff, rules=rules,
                                            summary=full))
         self._throttle()
         try:
             revid = self.gateway.edit(title, text, None, full, minor=False, create_only=True)
         except StopRun as exc:
-            self.stopped = f"{exc.code or 'stop'}: {exc.message}"
+            self.stop = stop_of(exc)
             raise
-        except PageExists as exc:
-            return self._done(WriteOutcome(title, "skipped", "exists", exc.message, rules=rules))
         except EditRefused as exc:
-            return self._done(WriteOutcome(title, "skipped", _reason(exc), exc.message,
+            return self._done(WriteOutcome(title, Status.SKIPPED, reason_of(exc), exc.message,
                                            rules=rules))
-        return self._done(self._saved(title, None, revid, diff, rules, full, "created"))
+        return self._done(self._saved(title, None, revid, diff, rules, full, Status.CREATED))
 
     def summary(self, summary: str) -> str:
         """The edit summary with this run's id, so a whole run can be found and reverted."""
         tag = f"[run {self.run_id}]"
         return summary if tag in summary else f"{summary} {tag}".strip()
 
-    def check_shutoff(self) -> bool:
-        """Read the shutoff page now; False (and ``stopped`` set) unless it holds the run word."""
-        page_title = self.config.safety.shutoff_page
-        self._since_shutoff = 0
-        if not page_title:
-            return True
-        self.stats.shutoff_reads += 1
-        try:
-            page = self.gateway.read_page(page_title)
-        except StopRun:
-            raise
-        except Exception as exc:  # noqa: BLE001 - fail closed on any read failure
-            self.stopped = f"shutoff: cannot read {page_title} ({exc})"
-            return False
-        word = self.config.safety.run_word
-        text = (page.content or "").strip()
-        if page.missing or text.casefold() != word.strip().casefold():
-            shown = "missing" if page.missing else repr(text[:40])
-            self.stopped = f"shutoff: {page_title} is {shown}, not {word!r}"
-            log.warning("%s: no more edits in this run", self.stopped)
-            return False
-        return True
 
     # --- one page ----------------------------------------------------------------------
 
@@ -282,18 +248,18 @@ class PageWriter:
         title = page.title
         refusal = self._refusal(page)
         if refusal is not None:
-            return WriteOutcome(title, "skipped", refusal[0], refusal[1], page.revid,
+            return WriteOutcome(title, Status.SKIPPED, refusal[0], refusal[1], page.revid,
                                 rules=rules)
         assert page.content is not None
         try:
             planned = _plan(transform, page.content, rules, summary)
         except UnsafeEdit as exc:
-            return WriteOutcome(title, "skipped", "unsafe", exc.message, page.revid,
+            return WriteOutcome(title, Status.SKIPPED, Reason.UNSAFE, exc.message, page.revid,
                                 rules=rules)
         if planned is None:
-            return WriteOutcome(title, "unchanged", old_revid=page.revid, rules=rules)
+            return WriteOutcome(title, Status.UNCHANGED, old_revid=page.revid, rules=rules)
         if planned.text == page.content:
-            return WriteOutcome(title, "unchanged", old_revid=page.revid, rules=rules,
+            return WriteOutcome(title, Status.UNCHANGED, old_revid=page.revid, rules=rules,
                                 kept=planned.kept)
         text = planned.text
         rules = planned.rules if planned.rules is not None else rules
@@ -302,7 +268,7 @@ class PageWriter:
         diff = unified_diff(page.content, text, title)
         if self.dry_run:
             self.writes += 1
-            return WriteOutcome(title, "dry-run", old_revid=page.revid, diff=diff,
+            return WriteOutcome(title, Status.DRY_RUN, old_revid=page.revid, diff=diff,
                                 rules=rules, summary=full)
         self._throttle()
         try:
@@ -310,33 +276,33 @@ class PageWriter:
         except EditConflict as exc:
             self.stats.conflicts += 1
             if not retry:
-                return WriteOutcome(title, "skipped", "conflict", exc.message, page.revid,
-                                    rules=rules)
+                return WriteOutcome(title, Status.SKIPPED, Reason.CONFLICT, exc.message,
+                                    page.revid, rules=rules)
             log.info("%s: edit conflict, reading it again", title)
             again = self.gateway.read_page(title)
             replan = rebase(page.content) if rebase is not None else transform
             return self._attempt(again, replan, rules, summary, None, retry=False)
         except EditRefused as exc:
-            return WriteOutcome(title, "skipped", _reason(exc), exc.message, page.revid,
+            return WriteOutcome(title, Status.SKIPPED, reason_of(exc), exc.message, page.revid,
                                 rules=rules)
         if not isinstance(result, int):
-            return WriteOutcome(title, "unchanged", "", "the wiki saw no change", page.revid,
-                                rules=rules, kept=planned.kept)
-        saved = self._saved(title, page.revid, result, diff, rules, full, "edited")
+            return WriteOutcome(title, Status.UNCHANGED, Reason.NONE, "the wiki saw no change",
+                                page.revid, rules=rules, kept=planned.kept)
+        saved = self._saved(title, page.revid, result, diff, rules, full, Status.EDITED)
         return replace(saved, kept=planned.kept)
 
-    def _refusal(self, page: PageRevision) -> tuple[str, str] | None:
+    def _refusal(self, page: PageRevision) -> tuple[Reason, str] | None:
         """Why this fresh revision must not be edited (reason, detail), or None."""
         if page.missing or page.content is None:
-            return ("missing", "the page does not exist (never recreated)")
+            return (Reason.MISSING, "the page does not exist (never recreated)")
         if page.redirect_target:
-            return ("redirect", f"the page is a redirect to {page.redirect_target}")
+            return (Reason.REDIRECT, f"the page is a redirect to {page.redirect_target}")
         problems = self.reader.read(page.content, page.title).unsafe_problems()
         if not problems:
             return None
         codes = [p.code for p in problems]
         detail = ", ".join(f"{p.code} ({p.detail})" if p.detail else p.code for p in problems)
-        return ("nobots" if "nobots" in codes else "unsafe", detail)
+        return (Reason.NOBOTS if "nobots" in codes else Reason.UNSAFE, detail)
 
     def _saved(self, title: str, old: int | None, new: int, diff: str,
                rules: tuple[str, ...], summary: str, status: Status) -> WriteOutcome:
@@ -365,19 +331,33 @@ class PageWriter:
 
     # --- run control -------------------------------------------------------------------
 
-    def _stop_reason(self) -> str | None:
+    def _stop_reason(self) -> Reason | None:
         """Why no write may happen now (and from now on), or None."""
-        if self.stopped:
-            return self.stopped.split(":")[0]
+        if self.stop:
+            return self.stop.reason
         if self.max_edits is not None and self.writes >= self.max_edits:
-            self.stopped = f"max-edits: {self.max_edits} edits made"
-            return "max-edits"
+            self.stop = Stop(Reason.MAX_EDITS, f"{self.max_edits} edits made")
+            return self.stop.reason
         if self.dry_run:
             return None
-        due = self._since_shutoff is None or self._since_shutoff >= SHUTOFF_EVERY
-        if due and not self.check_shutoff():
-            return "shutoff"
+        self._ensure_writable()
+        if self._since_shutoff is None or self._since_shutoff >= SHUTOFF_EVERY:
+            self._since_shutoff = 0
+            self.stop = read_shutoff(self.gateway, self.config.safety)
+            if self.stop:
+                log.warning("%s: no more edits in this run", self.stop)
+                return self.stop.reason
         return None
+
+    def _ensure_writable(self) -> None:
+        """Before the first write: raise ``ReadOnly`` (and stop) when the wiki is read-only."""
+        if self._writable:
+            return
+        if self.gateway.site_info(refresh=True).readonly:
+            error = ReadOnly("the wiki is read-only: no edit made", "readonly")
+            self.stop = stop_of(error)
+            raise error
+        self._writable = True
 
     def _throttle(self) -> None:
         """Wait until ``edit_interval`` seconds have passed since the previous write."""
@@ -392,7 +372,7 @@ class PageWriter:
         """Record, count and report one outcome."""
         self.outcomes.append(outcome)
         self.stats.add(outcome)
-        if outcome.status == "skipped":
+        if outcome.status == Status.SKIPPED:
             log.warning("%s: skipped (%s) %s", outcome.title, outcome.reason, outcome.detail)
         self.out(outcome)
         return outcome
@@ -415,15 +395,3 @@ def _plan(transform: Transform, text: str, rules: tuple[str, ...],
     return Rewrite(result.text, result.rules if result.rules is not None else rules,
                    result.summary if result.summary is not None else summary, result.kept)
 
-
-def _reason(exc: EditRefused) -> str:
-    """The outcome reason for a refused edit."""
-    if isinstance(exc, PageMissing):
-        return "missing"
-    if isinstance(exc, PageExists):
-        return "exists"
-    if isinstance(exc, Protected):
-        return "protected"
-    if isinstance(exc, FilterRefused):
-        return "filter"
-    return "refused"

@@ -1,0 +1,78 @@
+"""The write steps of a cycle, in the one order wikisync runs them: sync, then the lists.
+
+``SyncSteps`` is what ``wikisync sync`` runs and what ``wikisync run`` runs between its
+pull and its exports:
+
+1. **sync** (``sync.run.SyncRun``): the write rules (map links, dataset, geocoding) on the
+   pages in scope;
+2. **lists** (``generate.run.generate_blocks``): the generated lists ({{Liste pôles ESS}}
+   blocks) whose text would change, unless ``lists`` is off (``sync --rule``).
+
+Both steps write in ONE ``WriteSession`` (kind ``sync``): one run id in every summary, one
+budget (``max_edits``), one shutoff, one journal, one tally. Sync comes first: the fiches
+are the wiki's facts, so they get the edit budget before the lists derived from the store;
+a stopped session still reports every list page as not tried. This module is the only
+place where the order is decided (``sync`` does not import ``generate``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from wikisync.api import Gateway
+from wikisync.config import Config
+from wikisync.generate.run import GenerateResult, generate_blocks
+from wikisync.store import Store
+from wikisync.sync.geocode import Lookup
+from wikisync.sync.pull import Progress
+from wikisync.sync.run import SyncOptions, SyncResult, SyncRun
+from wikisync.write import PageWriter, Report
+
+
+class SyncSteps:
+    """Sync then the lists, in one write session (see the module doc)."""
+
+    def __init__(self, gateway: Gateway, store: Store, config: Config, options: SyncOptions,
+                 *, lists: bool = True, max_edits: int | None = None,
+                 out: Report | None = None, progress: Progress | None = None,
+                 geocoder: Lookup | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.runner = SyncRun(gateway, store, config, options, out=out, progress=progress,
+                              geocoder=geocoder, sleep=sleep)
+        self.runner.max_edits = max_edits
+        self.with_lists = lists
+        self.lists: GenerateResult | None = None  # None: the lists step did not run
+
+    @property
+    def result(self) -> SyncResult:
+        """The sync's result (filled as the steps go, also when one fails)."""
+        return self.runner.result
+
+    def run(self) -> SyncResult:
+        """Pull (unless the options say not to), sync, then the lists; log the session."""
+        runner = self.runner
+        runner.begin()
+        with runner.session() as session:
+            runner.apply(session.writer)
+            if self.with_lists:
+                self._lists(session.writer)
+        return runner.result
+
+    def _lists(self, writer: PageWriter) -> None:
+        """Refill the generated lists that need it, with the sync's writer."""
+        runner = self.runner
+        try:
+            self.lists = generate_blocks(writer, runner.store, runner.config,
+                                         in_scope=runner.options.in_scope)
+        finally:
+            runner.settle(writer)
+        runner.result.lists = True
+        runner.result.lists_exit = self.lists.exit_code
+
+
+def sync_and_lists(gateway: Gateway, store: Store, config: Config, options: SyncOptions,
+                   **kwargs: Any) -> SyncResult:
+    """Run ``SyncSteps`` (see it for the keyword arguments) and return the sync's result."""
+    return SyncSteps(gateway, store, config, options, **kwargs).run()

@@ -1,0 +1,93 @@
+"""``WriteSession``: one logged write run, the only way commands get a ``PageWriter``.
+
+    with WriteSession(gateway, store, config, RunKind.GENERATE, dry_run=dry_run) as session:
+        session.writer.write(title, transform, rules, summary)
+
+Entering logs the start of the run (``store.start_run``) and builds the run's writer (its
+id in every edit summary and journal entry; read-only wiki, shutoff page, throttle, budget
+and dry run are the writer's own checks). Leaving logs the end (``store.finish_run``) with a
+typed status and the counts: the caller's ``counts`` when given, else the session's tally
+(with the caller's ``details``).
+The status is the caller's ``status`` when it set one, else ``stopped`` when the writer was
+stopped, else ``ok``; ``stopped`` when a ``StopRun`` escapes, ``failed`` for any other error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from wikisync.config import Config
+from wikisync.errors import StopRun
+from wikisync.store import Store
+from wikisync.store.runs import RunKind, RunStatus
+from wikisync.write.outcomes import Tally
+from wikisync.write.writer import PageWriter, Report, Wiki
+
+Counts = Callable[[], dict[str, Any]]
+
+
+class WriteSession:
+    """A write run: its run log entry, its writer, its tally (see the module doc)."""
+
+    def __init__(self, gateway: Wiki, store: Store, config: Config, kind: RunKind, *,
+                 dry_run: bool = False, out: Report | None = None,
+                 max_edits: int | None = None, minor: bool = True,
+                 sleep: Callable[[float], None] = time.sleep,
+                 counts: Counts | None = None) -> None:
+        self.gateway = gateway
+        self.store = store
+        self.config = config
+        self.kind = kind
+        self.dry_run = dry_run
+        self._writer_args: dict[str, Any] = {"out": out, "max_edits": max_edits,
+                                             "minor": minor, "sleep": sleep}
+        self.counts = counts
+        self.details: dict[str, Any] = {}  # added to the tally's counts (title, …)
+        self.status: RunStatus | None = None  # the caller's verdict, if it has one
+        self.run_id = 0
+        self._writer: PageWriter | None = None
+
+    @property
+    def writer(self) -> PageWriter:
+        """The run's writer (only inside the ``with`` block)."""
+        if self._writer is None:
+            raise RuntimeError("WriteSession.writer used outside its with block")
+        return self._writer
+
+    @property
+    def tally(self) -> Tally:
+        """The one count of this run's page outcomes."""
+        return self.writer.stats
+
+    def __enter__(self) -> WriteSession:
+        """Log the run's start and build its writer."""
+        self.run_id = self.store.start_run(self.kind)
+        self._writer = PageWriter(self.gateway, self.store, self.config, self.run_id,
+                                  self.dry_run, **self._writer_args)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        """Log the run's end: its status and counts (errors propagate)."""
+        self.store.finish_run(self.run_id, self._final_status(error), self._counts())
+
+    def _final_status(self, error: BaseException | None) -> RunStatus:
+        """How the run ended (see the module doc)."""
+        if isinstance(error, StopRun):
+            return RunStatus.STOPPED
+        if error is not None:
+            return RunStatus.FAILED
+        if self.status is not None:
+            return self.status
+        return RunStatus.STOPPED if self.writer.stop else RunStatus.OK
+
+    def _counts(self) -> dict[str, Any]:
+        """The run log's counts: the caller's, else the tally's."""
+        if self.counts is not None:
+            return self.counts()
+        tally = self.tally
+        return {"dry_run": self.dry_run, **tally.by_status, "reasons": dict(tally.by_reason),
+                "stopped": self.writer.stopped, **self.details}
