@@ -26,6 +26,7 @@ class FakeWiki:
     read_log: list[str] = field(default_factory=list)
     readonly: bool = False
     site_reads: int = 0
+    requests: dict[str, int] = field(default_factory=dict)  # what a run's counts read
     batches: int = 0
     before_edit: Callable[[str], None] | None = None
     fail_edit: dict[str, WikiError] = field(default_factory=dict)
