@@ -56,9 +56,10 @@ def test_second_opener_before_a_closer_leaves_the_first_open() -> None:
     assert not first.closed and second.closed and bodies(text) == ["", "\nx\n"]
 
 
-def test_nested_markers_do_not_count() -> None:
+def test_markers_in_pre_and_parameters_do_not_open_blocks() -> None:
     text = ("<pre>{{Liste pôles ESS}}</pre>\n{{Boîte|{{Liste pôles ESS}}}}\n"
-            "{| class=\"wikitable\"\n|-\n| {{Liste pôles ESS}}\n|}\n{{Fin liste pôles ESS}}")
+            "{| class=\"wikitable\"\n|-\n| a || {{Liste pôles ESS}} || b\n|}\n"
+            "{{Fin liste pôles ESS}}")
     assert find_blocks(text, OPENS, CLOSES) == []
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from wikisync.audit.fields import DEFAULT_THRESHOLD_M, compare_fields, hub_name
 from wikisync.audit.map import compare_map
 from wikisync.audit.model import MISMATCH_FIELDS, Difference, sort_differences
+from wikisync.audit.openers import misplaced_openers, opener_differences
 from wikisync.config import Config
 from wikisync.dataset import Dataset, match
 from wikisync.errors import UsageError
@@ -239,4 +240,5 @@ def audit_store(store: Store, dataset: Dataset | None, map_geojson: Any | None, 
     pages = {title: store.page_problems(title) for title in titles}
     records = list(store.records())
     found = audit(records, dataset, map_geojson, config, threshold=threshold, pages=pages)
+    found += opener_differences(misplaced_openers(store, config.schema))
     return sort_differences(found + kept_values(store.journal(), records, config))

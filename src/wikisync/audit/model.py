@@ -20,6 +20,7 @@ KINDS = (
     "map-extra",
     "map-mismatch",
     "problem",
+    "list-opener-ignored",
     "conflict-kept",
 )
 MISMATCH_FIELDS = ("name", "type", "coordinates", "website", "region", "departement", "commune")

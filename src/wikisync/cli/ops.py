@@ -187,7 +187,7 @@ def status_command(app: AppContext, offline: bool, as_json: bool,
       wikisync status --offline --json
     """
     state = state_file(app, store_path)
-    local = store_status(state)
+    local = store_status(state, schema=app.config.schema)
     remote = None if offline else _wiki_side(app, state)
     if as_json:
         click.echo(json.dumps(as_dict(local, remote), ensure_ascii=False))

@@ -7,6 +7,11 @@ kept. With ``region_blocks``, a region page without a block gets one, inserted b
 trailing categories. The result is checked before it is returned: same records outside the
 blocks, every block closed with the body rendered, no new unsafe problem; else
 ``UnsafeEdit`` (the writer skips the page).
+
+A block whose list changed ends with one small line saying when and by which run
+(``stamp``: « Mis à jour le 4 décembre 2026 par wikisync (passage 12) »); a block whose
+list is the same keeps its body, line included, byte for byte: the date is the last change,
+and an unchanged list is never an edit.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import jinja2
@@ -22,9 +28,10 @@ from wikisync.errors import UnsafeEdit
 from wikisync.generate.query import Group, ListQuery, QueryError, group_by_type, select
 from wikisync.generate.templates import render
 from wikisync.hubs import Hub, link_target, web_url
+from wikisync.i18n import Messages
 from wikisync.model import Record
 from wikisync.parse import PageReader, escape_value
-from wikisync.parse.blocks import Block, find_blocks
+from wikisync.parse.blocks import Block, find_blocks, locate
 from wikisync.parse.names import Aliases
 from wikisync.schema import HubType, Schema
 
@@ -32,6 +39,31 @@ LIST_TEMPLATE = "liste-poles.wiki.j2"
 _TRAILER_LINE = re.compile(
     r"\s*(?:(?:\[\[\s*(?:catégorie|category)\s*:[^\]\n]*\]\]|\{\{\s*DEFAULTSORT\s*:[^}\n]*\}\}"
     r"|__[A-Z]+__)\s*)*", re.IGNORECASE)
+STAMP_CLASS = "liste-poles-ess-maj"
+_STAMP_LINE = re.compile(r"(?:\A|\n)<div class=\"" + STAMP_CLASS + r"\"[^\n]*</div>\Z")
+_STAMP_STYLE = "font-size:80%; color:#72777d; text-align:right;"
+
+
+def long_date(m: Messages, day: date) -> str:
+    """A date as the wiki's language writes it (« 1er décembre 2026 », "December 1, 2026")."""
+    month = m("date.months").split()[day.month - 1]
+    number = m("date.first-day") if day.day == 1 else str(day.day)
+    return m("date.long", day=number, month=month, year=day.year)
+
+
+def updated_line(m: Messages, day: date, run_id: int) -> str:
+    """The stamp text of a list changed today by run ``run_id`` (the catalog's list.updated)."""
+    return m("list.updated", date=long_date(m, day), run=run_id)
+
+
+def stamp_html(text: str) -> str:
+    """The block's last line: the stamp text in a small right-aligned ``<div>``."""
+    return f'<div class="{STAMP_CLASS}" style="{_STAMP_STYLE}">{text}</div>'
+
+
+def without_stamp(body: str) -> str:
+    """A block's body (without its surrounding newlines) minus its stamp line, if any."""
+    return _STAMP_LINE.sub("", body.strip("\n"))
 
 
 def hub_context(hub: Hub, schema: Schema) -> dict[str, Any]:
@@ -113,14 +145,16 @@ class Rewritten:
     blocks: int = 0
     errors: list[str] = field(default_factory=list)
     added: bool = False
+    misplaced: list[str] = field(default_factory=list)  # where each unfillable opener is
 
 
 class BlockRewriter:
     """Rewrites the generated blocks of page texts (one schema, one set of hubs)."""
 
     def __init__(self, renderer: ListRenderer, aliases: Aliases | None = None,
-                 region_blocks: bool = False) -> None:
+                 region_blocks: bool = False, stamp: str | None = None) -> None:
         self.renderer = renderer
+        self.stamp = stamp  # the text of a changed block's last line (None: no line)
         self.schema = renderer.schema
         self.reader = PageReader(self.schema, aliases)
         self.opens, self.closes = self.reader.block_names
@@ -133,8 +167,9 @@ class BlockRewriter:
     def rewrite(self, text: str, title: str = "") -> Rewritten:
         """The text with every block regenerated (and a region block added if configured)."""
         original = text
-        blocks = self.blocks(text)
-        result = Rewritten(text, len(blocks))
+        found = locate(text, self.opens, self.closes)
+        blocks = found.blocks
+        result = Rewritten(text, len(blocks), misplaced=[m.where for m in found.misplaced])
         if not blocks:
             region = self._region_without_block(text, title)
             if region is None:
@@ -144,13 +179,22 @@ class BlockRewriter:
             blocks = self.blocks(text)
         bodies = []
         for block in reversed(blocks):
-            body, error = self.renderer.body(block.params)
+            body = self._body(text, block, result)
             bodies.append(body)
-            result.errors += [error] if error else []
             text = self._replace(text, block, body)
         result.text = text
         self._check(original, result, list(reversed(bodies)))
         return result
+
+    def _body(self, text: str, block: Block, result: Rewritten) -> str:
+        """The block's new body: the old one when the list is the same, else the list and
+        the stamp line."""
+        body, error = self.renderer.body(block.params)
+        result.errors += [error] if error else []
+        old = text[block.body_start : block.body_end].strip("\n")
+        if block.closed and without_stamp(old) == body:
+            return old
+        return body + "\n" + stamp_html(self.stamp) if self.stamp else body
 
     def opener_call(self, params: Mapping[str, str]) -> str:
         """The opener call with these parameters (values escaped)."""

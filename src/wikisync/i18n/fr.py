@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     "kind.map-mismatch": "épingle différente",
     "kind.problem": "problème",
     "kind.conflict-kept": "valeur d'un contributeur gardée",
+    "kind.list-opener-ignored": "liste non remplie (emplacement non pris en charge)",
     # --- record fields, as the infobox names them ---
     "field.name": "nom",
     "field.type": "type",
@@ -71,6 +72,15 @@ MESSAGES: dict[str, str] = {
     "detail.no-link": "le pôle n'a pas de lien",
     "detail.type": "type {type}",
     "detail.kept": "{reason}, passage {run}, r{revid}",
+    "detail.opener-in-parameter": "dans un paramètre du modèle {template}",
+    "detail.opener-in-cell-line": ("dans une cellule de tableau suivie d'une autre cellule sur "
+                                   "sa ligne"),
+    "detail.opener-in-table": "dans un tableau, hors de ses cellules",
+    "detail.opener-in-caption": "dans la légende d'un tableau",
+    "detail.opener-in-tag": "dans une balise <{tag}>",
+    "detail.opener-in-link": "dans un lien",
+    "detail.opener-in-heading": "dans un titre",
+    "detail.opener-in-argument": "dans un argument de modèle",
     "where.line": "ligne {line}",
     "where.line-sheet": "ligne {line} (feuille {sheet})",
     "where.feature": "objet {number}",
@@ -116,6 +126,11 @@ MESSAGES: dict[str, str] = {
     "list.col.type": "Type",
     "list.col.commune": "Commune",
     "list.col.site": "Site",
+    "list.updated": "Mis à jour le {date} par wikisync (passage {run})",
+    "date.long": "{day} {month} {year}",
+    "date.first-day": "1er",
+    "date.months": ("janvier février mars avril mai juin juillet août septembre "
+                    "octobre novembre décembre"),
     # --- the map page, the HTML map and its popups ---
     "map.title": "Carte des pôles ESS",
     "map.intro": ("Cette carte montre les pôles ESS décrits sur le wiki ; le robot wikisync la "
@@ -137,4 +152,5 @@ MESSAGES: dict[str, str] = {
     "summary.map": "Carte des pôles ESS mise à jour",
     "summary.map-added": "Carte des pôles ESS ajoutée à la page",
     "summary.fiche": "Nouvelle fiche de pôle ESS, d'après le jeu de données de référence",
+    "summary.revert": "annulation du run {run}",
 }

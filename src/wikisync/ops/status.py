@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from wikisync.api import Gateway
+from wikisync.audit.openers import misplaced_openers
 from wikisync.config import Config
 from wikisync.errors import ReadOnly, WikisyncError
 from wikisync.ops.lock import LockInfo, holder_running, lock_path
+from wikisync.schema import Schema
 from wikisync.store import RunInfo, Store
 from wikisync.store.runs import RunKind
 from wikisync.write import read_shutoff
@@ -53,6 +55,7 @@ class StoreStatus:
     records: int = 0
     problems: dict[str, int] = field(default_factory=dict)
     running: LockInfo | None = None
+    lists_ignored: list[tuple[str, str]] = field(default_factory=list)  # (title, where)
 
 
 @dataclass
@@ -96,8 +99,10 @@ def age_seconds(stamp: str | None, now: datetime | None = None) -> float | None:
     return ((now or datetime.now(UTC)) - when).total_seconds()
 
 
-def store_status(state_path: str, now: datetime | None = None) -> StoreStatus:
-    """Read the store (never creating it) and the lock file."""
+def store_status(state_path: str, now: datetime | None = None,
+                 schema: Schema | None = None) -> StoreStatus:
+    """Read the store (never creating it) and the lock file; with ``schema``, also the list
+    openers the bot cannot fill."""
     status = StoreStatus(state_path, Path(state_path).is_file(),
                          running=holder_running(lock_path(state_path)))
     if not status.exists:
@@ -113,6 +118,8 @@ def store_status(state_path: str, now: datetime | None = None) -> StoreStatus:
         status.checkpoint_age = age_seconds(store.checkpoint, now)
         status.pages, status.records = store.page_count(), store.record_count()
         status.problems = dict(sorted(store.problem_counts().items()))
+        if schema is not None:
+            status.lists_ignored = misplaced_openers(store, schema)
     return status
 
 
@@ -199,7 +206,19 @@ def store_lines(status: StoreStatus, now: datetime | None = None) -> list[str]:
     total = sum(status.problems.values())
     counted = ", ".join(f"{code} {n}" for code, n in status.problems.items())
     lines.append(f"open problems: {total}" + (f" ({counted})" if counted else ""))
+    lines.append(ignored_line(status.lists_ignored))
     return lines
+
+
+def ignored_line(found: list[tuple[str, str]]) -> str:
+    """``list-opener-ignored: 2 on 1 page (A)``: the lists editors asked for and never get."""
+    if not found:
+        return "list-opener-ignored: 0"
+    titles = list(dict.fromkeys(title for title, _ in found))
+    shown = ", ".join(titles[:5]) + (f" and {len(titles) - 5} more" if len(titles) > 5 else "")
+    pages = f"{len(titles)} page{'s' if len(titles) != 1 else ''}"
+    return (f"list-opener-ignored: {len(found)} on {pages} ({shown}): placed where the bot "
+            "cannot write a list (see docs/generate.md)")
 
 
 def wiki_lines(status: WikiStatus) -> list[str]:
