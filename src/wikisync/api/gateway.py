@@ -165,6 +165,10 @@ class Gateway:
             raise PageMissing(f"{title}: invalid title", "invalidtitle")
         return pages[0]
 
+    def revision_texts(self, revids: Iterable[int]) -> dict[int, str | None]:
+        """The text of these revisions by id (None when deleted, hidden or unknown)."""
+        return reads.revision_texts(self._call, revids, self.site_info().page_limit)
+
     def recent_changes(self, start: str, *, end: str | None = None,
                        namespaces: Iterable[int] | None = None,
                        types: str = "edit|new|log") -> Iterator[RecentChange]:

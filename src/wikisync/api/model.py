@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import quote
 
 NOCHANGE: Literal["nochange"] = "nochange"
 """What ``Gateway.edit`` returns when the new text equals the current one (no revision)."""
@@ -86,6 +87,7 @@ class SiteInfo:
     rc_max_age: int | None = None
     time: str | None = None
     wikiid: str = ""
+    articlepath: str = ""  # ``/index.php/$1``: where a page is read (``page_url``)
 
     @property
     def version(self) -> str:
@@ -126,7 +128,15 @@ class SiteInfo:
             rc_max_age=general.get("rcmaxage"),
             time=general.get("time"),
             wikiid=str(general.get("wikiid", "")),
+            articlepath=str(general.get("articlepath", "")),
         )
+
+    def page_url(self, title: str) -> str:
+        """The address a reader opens for ``title``: server + article path, title encoded."""
+        path = self.articlepath or "/index.php?title=$1"
+        name = quote(title.replace(" ", "_"), safe="/:,()!*'@$;")
+        server = f"https:{self.server}" if self.server.startswith("//") else self.server
+        return server + path.replace("$1", name)
 
 
 @dataclass(frozen=True)

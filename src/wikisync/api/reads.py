@@ -125,6 +125,21 @@ def _read_chunk(call: Call, key: str,
         cont = result["continue"]
 
 
+def revision_texts(call: Call, revids: Iterable[int], limit: int) -> dict[int, str | None]:
+    """The text of each revision by id (None: deleted, hidden or unknown), ``limit`` a request."""
+    unique = list(dict.fromkeys(int(r) for r in revids))
+    found: dict[int, str | None] = dict.fromkeys(unique)
+    for start in range(0, len(unique), limit):
+        chunk = "|".join(str(r) for r in unique[start:start + limit])
+        params = {"action": "query", "prop": "revisions", "revids": chunk,
+                  "rvprop": "ids|content", "rvslots": "main"}
+        for page in iter_list(call, params, "pages"):
+            for rev in page.get("revisions") or []:
+                content = rev.get("slots", {}).get("main", {}).get("content")
+                found[int(rev["revid"])] = content if isinstance(content, str) else None
+    return found
+
+
 def iter_list(call: Call, params: Params, key: str, kind: str = "read") -> Iterator[dict[str, Any]]:
     """Yield the items of ``query[key]`` of a list query, following ``continue`` to the end."""
     request: dict[str, str | int] = {"action": "query", **params}
