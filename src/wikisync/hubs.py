@@ -8,6 +8,10 @@ page joins the infobox whose name is the row's, else the page's first infobox. R
 a fiche that describe the same hub on several region pages merge the same way. The fiche's
 values win, then the rows' in page order. Each hub also gets its pin link
 (``MapConfig.link_order``).
+
+A hub keeps the keys of the records it came from (``Hub.records``: page, source, instance),
+so that what is decided about the hub (the dataset's values, by ``dataset.match``) maps back
+to the template instances that describe it (``Hub.owners``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from wikisync.schema import DEFAULT_TYPES, HubType
 from wikisync.text import normalise_name
 
 LINK_KINDS = ("fiche", "region", "website")
+RecordKey = tuple[str, str, int]  # a record's page title, source and instance
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WIKILINK = re.compile(r"^\[\[:?([^|\]]*)(?:\|([^\]]*))?\]\]$")
 
@@ -43,6 +48,10 @@ class Hub:
     lon: float | None = None
     notes: tuple[str, ...] = ()  # what the merge noticed (e.g. a ``fiche=`` page not found)
     instance: int = 0  # which infobox of its fiche page (0 for the first, and row-only hubs)
+    # the records it came from: its fiche first, then its rows (page, instance order)
+    records: tuple[RecordKey, ...] = field(default=(), compare=False)
+    # those that take the hub's values (``owners_of``)
+    owners: tuple[RecordKey, ...] = field(default=(), compare=False)
 
     @property
     def has_coordinates(self) -> bool:
@@ -170,6 +179,23 @@ class _Group:
         return normalise_name(_first(self.records, lambda r: r.commune) or "")
 
 
+def record_key(record: Record) -> RecordKey:
+    """The identity of a record across reads of its page: (title, source, instance)."""
+    return (record.title, record.source, record.instance)
+
+
+def owners_of(group: Sequence[Record]) -> tuple[RecordKey, ...]:
+    """The records of one hub that take its values: its fiche, else its rows naming no fiche.
+
+    A row of a hub that has a fiche is a second mention (the fiche holds the facts), and a
+    row whose ``fiche=`` leads nowhere points to facts kept elsewhere: neither is written.
+    """
+    fiches = [record for record in group if record.source == "fiche"]
+    rows = [record for record in group if record.source == "row"
+            and not (record.fiche and record.fiche.strip())]
+    return tuple(record_key(record) for record in fiches or rows)
+
+
 def _name(record: Record) -> str | None:
     """The record's name; a fiche without ``nom`` takes its page title."""
     if record.name and record.name.strip():
@@ -280,6 +306,8 @@ def _merge(group: _Group, regions: dict[str, str], types: Sequence[HubType]) -> 
         lon=lon,
         notes=tuple(group.notes),
         instance=group.fiche.instance if group.fiche else 0,
+        records=tuple(record_key(record) for record in records),
+        owners=owners_of(records),
     )
 
 

@@ -149,8 +149,7 @@ def compare_map(hubs: Sequence[Hub], data: Any, config: Config,
     """Pins missing or extra, and wrong colour, link or place for the pins of real hubs."""
     pins, diffs = read_pins(data)
     by_point = {id(pin.point): pin for pin in pins}
-    matching = match_hubs([pin.point for pin in pins], hubs,
-                          titles=lambda hub: (hub.fiche,) if hub.fiche else ())
+    matching = match_hubs([pin.point for pin in pins], hubs)  # as the dataset is matched
     diffs += [Difference("map-missing", hub.name, hub.page)
               for hub in matching.wiki_only if hub.has_coordinates]
     diffs += [Difference("map-extra", point.name, None, None, None, point.where)

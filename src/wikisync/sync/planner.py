@@ -7,9 +7,10 @@ what is written always follows from what is on the wiki at that moment.
 Which hubs the rules look at:
 
 * fiche records, and ``Pôle ESS`` rows (region headers carry no hub and get nothing);
-* the dataset is matched (``dataset.match``) with fiches and with rows that have no
-  ``fiche``: a row that names its fiche is that hub's second mention, the fiche gets the
-  dataset's values;
+* the dataset is matched with the hubs (``hubs.build_hubs``) by the one matcher
+  (``dataset.match``, as the audit and ``create`` do); a matched hub's values go to the
+  records it came from that own it (``Hub.owners``): its fiche, else each row listing it
+  (a row of a hub that has a fiche is that hub's second mention);
 * a row without coordinates of its own uses its fiche's point for its map link (the hub
   has coordinates, the row only refers to them).
 """
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from wikisync.dataset import DatasetHub, match
-from wikisync.hubs import infobox_for
+from wikisync.hubs import RecordKey, build_hubs, infobox_for, record_key
 from wikisync.model import Change, Record
 from wikisync.parse.names import same_field_names, title_key
 from wikisync.schema import Schema
@@ -37,13 +38,7 @@ from wikisync.sync.rules import (
     rule_label,
 )
 
-RecordKey = tuple[str, str, int]  # page title, source, instance
 Slot = tuple[str, int, frozenset[str]]  # template, instance, names of one field
-
-
-def record_key(record: Record) -> RecordKey:
-    """The identity of a record across reads of its page."""
-    return (record.title, record.source, record.instance)
 
 
 @dataclass(frozen=True)
@@ -118,15 +113,19 @@ def build_context(records: Iterable[Record], schema: Schema, rules: RuleSet,
     fiches: dict[str, list[Record]] = {}
     for fiche in sorted((r for r in records if r.source == "fiche"), key=lambda r: r.instance):
         fiches.setdefault(title_key(fiche.title), []).append(fiche)
-    matches: dict[RecordKey, DatasetHub] = {}
-    if rules.dataset:
-        wiki = [r for r in records if _is_hub(r)]
-        matches = {record_key(p.wiki): p.hub for p in match(list(dataset), wiki).pairs}
+    matches = dataset_matches(records, schema, dataset) if rules.dataset else {}
     return Context(schema, rules, matches, fiches, dict(geocoded or {}))
 
 
+def dataset_matches(records: Iterable[Record], schema: Schema,
+                    dataset: Iterable[DatasetHub]) -> dict[RecordKey, DatasetHub]:
+    """Each record that owns a matched hub -> the dataset row describing that hub."""
+    pairs = match(dataset, build_hubs(records, schema.types)).pairs
+    return {key: pair.hub for pair in pairs for key in pair.wiki.owners}
+
+
 def _is_hub(record: Record) -> bool:
-    """Records the dataset describes: fiches, and rows without a fiche of their own."""
+    """Records that may be geocoded: fiches, and rows without a fiche of their own."""
     return record.source == "fiche" or (record.source == "row" and not record.fiche)
 
 
