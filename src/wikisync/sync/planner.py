@@ -26,9 +26,8 @@ from wikisync.model import Change, Record
 from wikisync.parse.names import same_field_names, title_key
 from wikisync.schema import Schema
 from wikisync.sync.rules import (
-    GEOCODE,
-    MAP_LINKS,
     Point,
+    RuleId,
     RuleSet,
     coordinate_changes,
     dataset_changes,
@@ -176,14 +175,14 @@ def _record_changes(record: Record, ctx: Context, notes: list[Note]) -> list[Cha
     hub = ctx.matches.get(record_key(record)) if rules.dataset else None
     if hub is not None:
         found = dataset_changes(record, template, hub, rules.owns, schema)
-        if any(c.rule == "dataset:coordinates" for c in found) and hub.lat is not None \
+        if any(c.rule == RuleId.DATASET_COORDINATES for c in found) and hub.lat is not None \
                 and hub.lon is not None:
             point = (hub.lat, hub.lon)
         changes += found
     geo = ctx.geocoded.get(record_key(record)) if rules.geocode else None
     if geo is not None and point is None and not has_coordinates_text(record):
         if rules.geocode_write:
-            changes += coordinate_changes(record, template, schema, geo, GEOCODE)
+            changes += coordinate_changes(record, template, schema, geo, RuleId.GEOCODE)
             point = geo
         else:
             notes.append(Note(record.title, "geocoded",
@@ -207,7 +206,7 @@ def planned_point(record: Record, ctx: Context) -> Point | None:
         return _own_point(record)
     for change in _record_changes(record, replace(ctx, rules=replace(
             ctx.rules, map_links=False)), []):
-        if change.rule != "map_links" and change.param in ctx.schema.point_params():
+        if change.rule != RuleId.MAP_LINKS and change.param in ctx.schema.point_params():
             return _point_of_changes(record, ctx)
     return _own_point(record)
 
@@ -334,7 +333,7 @@ def split_kept(changes: Iterable[Change], touched: set[Slot],
             go.append(change)
     point_params = schema.point_params()
     points = {(c.template, c.instance) for c, _ in kept if c.param in point_params}
-    for change in [c for c in go if c.rule == MAP_LINKS]:
+    for change in [c for c in go if c.rule == RuleId.MAP_LINKS]:
         if (change.template, change.instance) in points:
             go.remove(change)
             kept.append((change, False))

@@ -1,17 +1,20 @@
 """The rules that produce changes, one record at a time: pure functions, no I/O.
 
 * ``map_links``: ``carte = <URL>`` from the ``[map] link`` pattern and the hub's point;
-* ``dataset:<field>``: a value of the reference dataset, for the fields it owns;
+* ``dataset``: a value of the reference dataset, for the fields it owns (one ``RuleId``
+  per field, ``dataset:website``);
 * ``geocode``: coordinates found by the address service (written only when accepted).
 
-Each rule returns ``model.Change`` objects; ``planner`` decides which rules run and in
-which order, and groups the changes by page.
+Each rule returns ``model.Change`` objects whose ``rule`` is a typed ``RuleId``; ``Rule``
+names the switches (``[rules]``, ``--rule``, ``RuleSet``), in the order the rules run.
+``planner`` calls them in that order and groups the changes by page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from urllib.parse import quote, unquote
 
 from wikisync.comparisons import distance_m, same_departement, same_text, same_website
@@ -23,17 +26,70 @@ from wikisync.schema import Schema
 
 Point = tuple[float, float]
 
-MAP_LINKS = "map_links"
-DATASET = "dataset"
-GEOCODE = "geocode"
-RULE_NAMES = (MAP_LINKS, DATASET, GEOCODE)
-COORD_TOLERANCE_M = 100.0  # points closer than this are the same place (no overwrite)
+
+class Rule(StrEnum):
+    """A sync rule, as ``[rules]`` keys, ``--rule`` choices and ``RuleSet`` switches name it."""
+
+    MAP_LINKS = "map_links"
+    DATASET = "dataset"
+    GEOCODE = "geocode"
+
+
+class RuleId(StrEnum):
+    """Which rule asked for a change (``Change.rule``), as the journal and summaries name it.
+
+    ``dataset`` has one id per field it may own (``dataset:website``); the others one each.
+    A ``str`` subclass: it is stored as text and read back with ``RuleId(text)``.
+    """
+
+    MAP_LINKS = "map_links"
+    GEOCODE = "geocode"
+    DATASET_COORDINATES = "dataset:coordinates"
+    DATASET_WEBSITE = "dataset:website"
+    DATASET_NAME = "dataset:name"
+    DATASET_TYPE = "dataset:type"
+    DATASET_REGION = "dataset:region"
+    DATASET_DEPARTEMENT = "dataset:departement"
+    DATASET_COMMUNE = "dataset:commune"
+    DATASET_ADDRESS = "dataset:address"
+    DATASET_POSTCODE = "dataset:postcode"
+
+    @property
+    def rule(self) -> Rule:
+        """The rule (switch) this id belongs to."""
+        return Rule.DATASET if self in _DATASET_FIELD else Rule(self.value)
+
+    @property
+    def field(self) -> str | None:
+        """The field a ``dataset`` id writes (``coordinates`` = lat + lon); else None."""
+        return _DATASET_FIELD.get(self)
+
+    @property
+    def label(self) -> str:
+        """The French words an edit summary uses for it."""
+        if self.field is not None:
+            return f"{_FIELD_LABELS.get(self.field, self.field)} depuis le jeu de données"
+        return _LABELS[self.rule]
+
 
 # Fields a dataset may own, as the config names them (``coordinates`` = lat + lon).
-OWNABLE = ("coordinates", "website", "name", "type", "region", "departement", "commune",
-           "address", "postcode")
+DATASET_IDS = {
+    "coordinates": RuleId.DATASET_COORDINATES, "website": RuleId.DATASET_WEBSITE,
+    "name": RuleId.DATASET_NAME, "type": RuleId.DATASET_TYPE,
+    "region": RuleId.DATASET_REGION, "departement": RuleId.DATASET_DEPARTEMENT,
+    "commune": RuleId.DATASET_COMMUNE, "address": RuleId.DATASET_ADDRESS,
+    "postcode": RuleId.DATASET_POSTCODE,
+}
+_DATASET_FIELD = {rule_id: name for name, rule_id in DATASET_IDS.items()}
+OWNABLE = tuple(DATASET_IDS)
 
-_LABELS = {MAP_LINKS: "lien carte", GEOCODE: "coordonnées géocodées (BAN)"}
+MAP_LINKS = Rule.MAP_LINKS
+DATASET = Rule.DATASET
+GEOCODE = Rule.GEOCODE
+RULE_NAMES = tuple(rule.value for rule in Rule)  # the --rule choices (plain text for click)
+COORD_TOLERANCE_M = 100.0  # points closer than this are the same place (no overwrite)
+
+_LABELS = {Rule.MAP_LINKS: "lien carte", Rule.GEOCODE: "coordonnées géocodées (BAN)"}
 _FIELD_LABELS = {"coordinates": "coordonnées", "website": "site web"}
 _UNREADABLE = {"website": "bad-url", "type": "unknown-type"}  # a value is there, unreadable
 
@@ -50,21 +106,22 @@ class RuleSet:
     owns: Mapping[str, str] = field(default_factory=lambda: {"coordinates": "fill",
                                                              "website": "fill"})
 
+    def on(self, rule: Rule) -> bool:
+        """Whether that rule runs (its switch: the field named like it)."""
+        return bool(getattr(self, rule.value))
+
     @property
-    def names(self) -> tuple[str, ...]:
-        """The names of the rules that are on."""
-        on = (self.map_links, self.dataset, self.geocode)
-        return tuple(name for name, enabled in zip(RULE_NAMES, on, strict=True) if enabled)
+    def names(self) -> tuple[Rule, ...]:
+        """The rules that are on, in the order they run."""
+        return tuple(rule for rule in Rule if self.on(rule))
 
 
 def rule_label(rule: str) -> str:
-    """The French words an edit summary uses for a rule (``dataset:website`` included)."""
-    if rule in _LABELS:
-        return _LABELS[rule]
-    base, _, name = rule.partition(":")
-    if base == DATASET:
-        return f"{_FIELD_LABELS.get(name, name)} depuis le jeu de données"
-    return rule
+    """The French words an edit summary uses for a rule id (any other text as it is)."""
+    return RuleId(rule).label if rule in _IDS else rule
+
+
+_IDS = frozenset(RuleId)
 
 
 def format_coord(value: float) -> str:
@@ -97,7 +154,7 @@ def map_link_change(record: Record, template: str, url: str) -> Change | None:
     if same_link(record.map_link, url):
         return None
     return Change(record.title, template, record.instance, "carte", record.map_link, url,
-                  MAP_LINKS)
+                  RuleId.MAP_LINKS)
 
 
 # --- coordinates ------------------------------------------------------------------------
@@ -116,7 +173,7 @@ def uses_pair(record: Record, schema: Schema) -> bool:
 
 
 def coordinate_changes(record: Record, template: str, schema: Schema, point: Point,
-                       rule: str) -> list[Change]:
+                       rule: RuleId) -> list[Change]:
     """The changes writing ``point`` in the template's own coordinate style."""
     lat, lon = format_coord(point[0]), format_coord(point[1])
     if uses_pair(record, schema):
@@ -155,12 +212,14 @@ def dataset_changes(record: Record, template: str, hub: DatasetHub, owns: Mappin
     """
     changes: list[Change] = []
     for name, mode in owns.items():
-        rule = f"{DATASET}:{name}"
+        if name not in DATASET_IDS:
+            continue
+        rule = DATASET_IDS[name]
         if name == "coordinates":
             changes += _dataset_point(record, template, hub, mode, schema, rule)
             continue
         wanted = _dataset_value(hub, name, schema)
-        if wanted is None or name not in OWNABLE:
+        if wanted is None:
             continue
         current = _record_value(record, name, schema)
         if _keep(current, wanted, name, mode, record, schema):
@@ -172,7 +231,7 @@ def dataset_changes(record: Record, template: str, hub: DatasetHub, owns: Mappin
 
 
 def _dataset_point(record: Record, template: str, hub: DatasetHub, mode: str,
-                   schema: Schema, rule: str) -> list[Change]:
+                   schema: Schema, rule: RuleId) -> list[Change]:
     """Coordinates from the dataset: filled when the wiki has none, or overwritten."""
     if hub.lat is None or hub.lon is None:
         return []
