@@ -2,8 +2,9 @@
 
 ``generate_blocks`` is the step ``ops.steps`` runs after sync's edits (same writer, so the
 same run id, dry run, throttle, shutoff and edit budget): it lists the hubs from
-the store, finds the stored pages holding a block (or, with ``region_blocks``, region pages
-without one), keeps those whose text would change, and rewrites each from its fresh text.
+the store, finds the stored pages holding a block (or, with ``[generate] region_blocks``,
+region pages without one), keeps those whose text would change, and rewrites each from its
+fresh text.
 An unchanged list costs no request at all.
 """
 
@@ -63,16 +64,11 @@ class GenerateResult:
                 "notes": len(self.notes), "misplaced": len(self.misplaced)}
 
 
-def region_blocks_setting(config: Config) -> bool:
-    """``[generate] region_blocks``: region pages get a list even without an opener."""
-    return config.region_blocks
-
-
 class BlockStep:
     """Regenerates the blocks of the pages a writer is allowed to touch."""
 
     def __init__(self, writer: PageWriter, store: Store, config: Config, *,
-                 region_blocks: bool | None = None, hubs: Sequence[Hub] | None = None) -> None:
+                 hubs: Sequence[Hub] | None = None) -> None:
         schema = config.schema
         self.writer = writer
         self.store = store
@@ -80,10 +76,8 @@ class BlockStep:
             hubs = build_hubs(store.records(), schema.types)
         self.m = wiki_messages(config, store)
         renderer = ListRenderer(environment(config.templates_dir, self.m), schema, hubs)
-        if region_blocks is None:
-            region_blocks = region_blocks_setting(config)
         self.rewriter = BlockRewriter(renderer, store.get_json(META_REDIRECTS, {}),
-                                      region_blocks, stamp=updated_line(
+                                      config.region_blocks, stamp=updated_line(
                                           self.m, datetime.now(UTC).date(), writer.run_id))
         self.region_titles = {r.title for r in store.records(source="region")}
         self.marker = marker_pattern(self.rewriter.opens)
@@ -160,11 +154,11 @@ def wiki_messages(config: Config, store: Store) -> Messages:
 
 
 def generate_blocks(writer: PageWriter, store: Store, config: Config, *,
-                    titles: Sequence[str] | None = None, region_blocks: bool | None = None,
+                    titles: Sequence[str] | None = None,
                     in_scope: Callable[[str], bool] | None = None) -> GenerateResult:
     """Regenerate the list blocks: of ``titles`` (always read fresh), else of every stored
     page in scope whose blocks would change. Hubs come from the store's records."""
-    step = BlockStep(writer, store, config, region_blocks=region_blocks)
+    step = BlockStep(writer, store, config)
     step.probe()
     if titles:
         return step.write(list(dict.fromkeys(titles)))
