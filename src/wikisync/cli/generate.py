@@ -104,8 +104,9 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
     --map-page writes only between <!-- début carte wikisync --> and <!-- fin carte
     wikisync -->: a new page is created with the block, a page without one gets it at
     its end (before its categories) unless --no-append.
-    Exit 0 done, 1 a page left undone or a list with wrong parameters, 2 the wiki lacks
-    the map extension (nothing written), 3 wiki stopped us.
+    Exit 0 done, 1 a page left undone, a list with wrong parameters or an opener placed
+    where no list can be written (list-opener-ignored), 2 the wiki lacks the map
+    extension (nothing written), 3 wiki stopped us.
 
     \b
     Example:
