@@ -30,6 +30,7 @@ from wikisync.generate.lists import STAMP_CLASS, long_date
 from wikisync.i18n import messages
 from wikitools import TEST_USER_AGENT, admin_client, editor_client, own_wiki, wiki_env
 
+pytestmark = pytest.mark.wiki  # its own wiki, not the session's: marked by hand
 TEMPLATES = Path(__file__).parents[2] / "templates" / "wiki"
 OPEN = "{{Liste pôles ESS|région=%s}}"
 CLOSE = "{{Fin liste pôles ESS}}"
