@@ -10,6 +10,10 @@ typed status and the counts: the caller's ``counts`` when given, else the sessio
 (with the caller's ``details``).
 The status is the caller's ``status`` when it set one, else ``stopped`` when the writer was
 stopped, else ``ok``; ``stopped`` when a ``StopRun`` escapes, ``failed`` for any other error.
+A session that ends without an error also settles the pages it left undone (``write.left``):
+its writer's failed outcomes and the caller's ``refused`` pages are recorded (not in a dry
+run) and ``known`` says which were already left so, at the same revision, by an earlier run.
+``on_wait`` is told the throttle's wait before each save (``write.progress``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from wikisync.config import Config
 from wikisync.errors import StopRun
 from wikisync.store import Store
 from wikisync.store.runs import RunKind, RunStatus
+from wikisync.write.left import Known, LeftPage, at_revisions, left_of, settle_left
 from wikisync.write.outcomes import Tally
+from wikisync.write.progress import OnWait
 from wikisync.write.writer import PageWriter, Report, Wiki
 
 Counts = Callable[[], dict[str, Any]]
@@ -36,17 +42,20 @@ class WriteSession:
                  dry_run: bool = False, out: Report | None = None,
                  max_edits: int | None = None, minor: bool = True,
                  sleep: Callable[[float], None] = time.sleep,
-                 counts: Counts | None = None) -> None:
+                 counts: Counts | None = None, on_wait: OnWait | None = None) -> None:
         self.gateway = gateway
         self.store = store
         self.config = config
         self.kind = kind
         self.dry_run = dry_run
         self._writer_args: dict[str, Any] = {"out": out, "max_edits": max_edits,
-                                             "minor": minor, "sleep": sleep}
+                                             "minor": minor, "sleep": sleep,
+                                             "on_wait": on_wait}
         self.counts = counts
         self.details: dict[str, Any] = {}  # added to the tally's counts (title, …)
         self.status: RunStatus | None = None  # the caller's verdict, if it has one
+        self.refused: list[LeftPage] = []  # pages the caller refused before writing
+        self.known: Known = {}  # left undone as in an earlier run (after the block)
         self.run_id = 0
         self._writer: PageWriter | None = None
 
@@ -72,7 +81,14 @@ class WriteSession:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         """Log the run's end: its status and counts (errors propagate)."""
+        if error is None:
+            self.known = settle_left(self.store, self.run_id, self.left(),
+                                     record=not self.dry_run)
         self.store.finish_run(self.run_id, self._final_status(error), self._counts())
+
+    def left(self) -> list[LeftPage]:
+        """The pages this run left undone: the caller's refusals, then the writer's."""
+        return self.refused + at_revisions(self.store, left_of(self.writer.outcomes))
 
     def _final_status(self, error: BaseException | None) -> RunStatus:
         """How the run ended (see the module doc)."""

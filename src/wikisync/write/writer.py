@@ -49,6 +49,7 @@ from wikisync.parse.diff import unified_diff
 from wikisync.parse.page import PageReader
 from wikisync.store import JournalEntry, Store
 from wikisync.write.outcomes import Reason, Status, Stop, Tally, reason_of, stop_of
+from wikisync.write.progress import EditWait, OnWait
 from wikisync.write.shutoff import read_shutoff
 
 log = logging.getLogger("wikisync.write")
@@ -148,7 +149,8 @@ class PageWriter:
                  dry_run: bool = False, out: Report | None = None, *,
                  max_edits: int | None = None, minor: bool = True,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 on_wait: OnWait | None = None) -> None:
         self.gateway = gateway
         self.store = store
         self.config = config
@@ -159,6 +161,8 @@ class PageWriter:
         self.minor = minor
         self.sleep = sleep
         self.clock = clock
+        self.on_wait = on_wait or (lambda wait: None)
+        self.expected: int | None = None  # saves the callers expect (``expect``)
         self.reader = PageReader(config.schema, store.get_json(META_REDIRECTS, {}))
         self.stats = Tally()
         self.outcomes: list[WriteOutcome] = []
@@ -175,6 +179,10 @@ class PageWriter:
     def stopped(self) -> str | None:
         """Why no more writes happen, as one line (``shutoff: …``), or None."""
         return str(self.stop) if self.stop else None
+
+    def expect(self, edits: int) -> None:
+        """Add ``edits`` to the saves this run expects (the progress line's total)."""
+        self.expected = (self.expected or 0) + edits
 
     def may_write(self) -> bool:
         """Whether a write may happen now (read-only, shutoff and budget checked as needed)."""
@@ -360,12 +368,18 @@ class PageWriter:
         self._writable = True
 
     def _throttle(self) -> None:
-        """Wait until ``edit_interval`` seconds have passed since the previous write."""
+        """Wait until ``edit_interval`` seconds have passed since the previous write.
+
+        ``on_wait`` hears of every save first, with the wait (0 for the first), so that a
+        long run shows when its next edit goes.
+        """
         interval = self.config.safety.edit_interval
+        wait = 0.0
         if self._last_write is not None and interval > 0:
-            wait = interval - (self.clock() - self._last_write)
-            if wait > 0:
-                self.sleep(wait)
+            wait = max(0.0, interval - (self.clock() - self._last_write))
+        self.on_wait(EditWait(self.writes + 1, self.expected, wait))
+        if wait > 0:
+            self.sleep(wait)
         self._last_write = self.clock()
 
     def _done(self, outcome: WriteOutcome) -> WriteOutcome:
