@@ -10,7 +10,7 @@ from wikisync.audit.map import compare_map
 from wikisync.audit.model import MISMATCH_FIELDS, Difference, sort_differences
 from wikisync.audit.openers import misplaced_openers, opener_differences
 from wikisync.config import Config
-from wikisync.dataset import Dataset, match
+from wikisync.dataset import Dataset, DatasetHub, match
 from wikisync.errors import UsageError
 from wikisync.hubs import Hub, build_hubs, infobox_for, title_key
 from wikisync.model import Problem, Record
@@ -52,13 +52,18 @@ def audit(records: Iterable[Record], dataset: Dataset | None, map_geojson: Any |
 
 def compare_dataset(hubs: Sequence[Hub], dataset: Dataset, types: Sequence[HubType],
                     threshold: float = DEFAULT_THRESHOLD_M) -> list[Difference]:
-    """Hubs on one side only, and field mismatches of the hubs on both."""
-    matching = match(dataset.hubs, hubs)
-    diffs = [
-        Difference("missing-on-wiki", row.name, row.fiche, detail=f"dataset {row.where}",
-                   source=row.source)
-        for row in matching.dataset_only
-    ]
+    """Hubs on one side only, and field mismatches of the hubs on both.
+
+    The rows stream through the matcher: an unmatched row is kept only as its difference.
+    """
+    diffs: list[Difference] = []
+
+    def missing(_: int, row: DatasetHub) -> None:
+        """A row no hub describes: ``missing-on-wiki``."""
+        diffs.append(Difference("missing-on-wiki", row.name, row.fiche,
+                                detail=f"dataset {row.where}", source=row.source))
+
+    matching = match(dataset.rows(), hubs, unmatched=missing)
     diffs += [Difference("missing-in-dataset", hub.name or None, hub.page)
               for hub in matching.wiki_only]
     fields = [f for f in MISMATCH_FIELDS if dataset.has(f)]

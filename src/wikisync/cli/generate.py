@@ -139,7 +139,9 @@ def generate_command(app: AppContext, titles: tuple[str, ...], map_page: str | N
 
 def create_summary(plan: FichePlan, outcomes: list[WriteOutcome], dry_run: bool) -> list[str]:
     """The end-of-run lines of ``create``."""
-    lines = [f"new fiches: {len(plan.fiches)} planned", _done_line(outcomes, dry_run)]
+    lines = [f"new fiches: {len(plan.fiches) + plan.more} planned", _done_line(outcomes, dry_run)]
+    if plan.more:
+        lines.append(f"  {plan.more} more left for a later run (max_edits: not read, not rendered)")
     lines += _listed([f"  {outcome_line(o)}" for o in outcomes if o.failed])
     lines += _listed([f"note: {note}" for note in plan.notes])
     return lines
@@ -188,7 +190,8 @@ def create_command(app: AppContext, dataset_path: str | None, encoding: str | No
         _pull_first(app, gateway, store, no_pull)
         plan = plan_fiches(dataset, list(store.records()), config.schema,
                            environment(config.templates_dir), pattern=config.fiche_title,
-                           only=only, include_rows=include_rows)
+                           only=only, include_rows=include_rows,
+                           limit=config.safety.max_edits)
         with writing(app, store, gateway, RunKind.CREATE, dry_run) as writer:
             outcomes = create_fiches(writer, plan)
     for line in create_summary(plan, outcomes, dry_run):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from wikisync.dataset.columns import page_title
@@ -41,6 +41,7 @@ class Pair(Generic[W]):
     hub: DatasetHub
     wiki: W
     by: MatchedBy
+    at: int = field(default=0, compare=False)  # the row's position in the dataset
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,9 @@ def _result(pairing: _Pairing[W], positions: list[int], others: list[tuple[int, 
         dataset_only: tuple[DatasetHub, ...] = ()
     else:
         dataset_only = tuple(hub for _, hub in sorted(others + left, key=lambda p: p[0]))
-    return Matching(tuple(pair for _, pair in sorted(pairing.pairs, key=lambda p: p[0])),
+    pairs = (replace(pair, at=positions[i]) for i, pair in sorted(pairing.pairs,
+                                                                   key=lambda p: p[0]))
+    return Matching(tuple(pairs),
                     dataset_only,
                     tuple(pairing.right[j] for j in sorted(pairing.free_right)), count)
 

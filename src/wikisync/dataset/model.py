@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -82,14 +82,64 @@ class DatasetHub:
         return self.fiche
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """A loaded dataset: its hubs, its bad rows, and which fields its columns provide."""
+Scan = Callable[[], Iterator[tuple[DatasetHub | None, list[DatasetProblem]]]]
 
-    source: str
-    hubs: tuple[DatasetHub, ...]
-    problems: tuple[DatasetProblem, ...]
-    fields: frozenset[str]
+
+class Dataset:
+    """A dataset: its rows (``rows()``, streamed), its bad rows, which fields it provides.
+
+    Built from a file (``scan`` reads it again on each pass, row by row, never whole) or
+    from rows in memory. ``hubs`` holds every row (it reads the file once and keeps it:
+    fine for small datasets, tests, ``create`` without a limit); matching uses ``rows()``.
+    ``problems`` is complete once a pass has read the whole file (it runs one if needed).
+    """
+
+    def __init__(self, source: str, hubs: Iterable[DatasetHub] = (),
+                 problems: Iterable[DatasetProblem] = (), fields: frozenset[str] = frozenset(),
+                 *, scan: Scan | None = None) -> None:
+        """Rows in memory (``hubs``, ``problems``), or a ``scan`` of the file."""
+        self.source, self.fields, self._scan = source, fields, scan
+        self._hubs = None if scan is not None else tuple(hubs)
+        self._problems = None if scan is not None else tuple(problems)
+        self._bad: dict[str, DatasetProblem] = {}
+
+    def rows(self) -> Iterator[DatasetHub]:
+        """Every row as a hub, in file order: streamed from the file unless kept in memory."""
+        if self._hubs is not None or self._scan is None:
+            yield from self._hubs or ()
+            return
+        problems: list[DatasetProblem] = []
+        self._bad = {}
+        for hub, found in flag_duplicates(self._scan()):
+            for problem in found:
+                problems.append(problem)
+                self._bad.setdefault(problem.where, problem)
+            if hub is not None:
+                yield hub
+        self._problems = tuple(problems)
+
+    @property
+    def hubs(self) -> tuple[DatasetHub, ...]:
+        """Every row, kept in memory (read once)."""
+        if self._hubs is None:
+            self._hubs = tuple(self.rows())
+        return self._hubs
+
+    @property
+    def problems(self) -> tuple[DatasetProblem, ...]:
+        """Every bad row or value (a whole pass is read first if none was)."""
+        if self._problems is None:
+            for _ in self.rows():
+                pass
+        return self._problems or ()
+
+    def problem_of(self, where: str) -> DatasetProblem | None:
+        """The first problem of a row already read by ``rows()`` (None: no problem)."""
+        if self._problems is not None and not self._bad:
+            self._bad = {}
+            for problem in self._problems:
+                self._bad.setdefault(problem.where, problem)
+        return self._bad.get(where)
 
     def has(self, record_field: str) -> bool:
         """Whether the dataset has a column for that field (coordinates: lat/lon or pair)."""
@@ -98,16 +148,29 @@ class Dataset:
         return record_field in self.fields
 
 
+def flag_duplicates(rows: Iterable[tuple[DatasetHub | None, list[DatasetProblem]]]
+                    ) -> Iterator[tuple[DatasetHub | None, list[DatasetProblem]]]:
+    """Each row with its problems, plus ``duplicate-row`` when it repeats an earlier hub.
+
+    Streamed: only a hash of each (name, commune) key and the first row's place are kept
+    (about 100 bytes a row), not the rows.
+    """
+    seen: dict[int, str] = {}
+    for hub, problems in rows:
+        if hub is not None:
+            key = hash((hub.name_key, hub.commune_key))
+            if key in seen:
+                problems = [*problems, DatasetProblem(hub.where, "duplicate-row",
+                                                      f"same hub as {seen[key]}", hub.name,
+                                                      hub.source)]
+            else:
+                seen[key] = hub.where
+        yield hub, problems
+
+
 def finish(source: str, hubs: list[DatasetHub], problems: list[DatasetProblem],
            fields: frozenset[str]) -> Dataset:
     """Flag rows that repeat a hub (same name and commune), then build the Dataset."""
-    seen: dict[tuple[str, str], DatasetHub] = {}
-    for hub in hubs:
-        key = (hub.name_key, hub.commune_key)
-        if key in seen:
-            problems.append(DatasetProblem(hub.where, "duplicate-row",
-                                           f"same hub as {seen[key].where}", hub.name,
-                                           hub.source))
-        else:
-            seen[key] = hub
+    for _, found in flag_duplicates((hub, []) for hub in hubs):
+        problems.extend(found)
     return Dataset(source, tuple(hubs), tuple(problems), fields)

@@ -14,7 +14,8 @@ import datetime as dt
 import io
 import itertools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -123,10 +124,15 @@ def _decoded(stream: IO[str], path: Path, encoding: str) -> Iterator[str]:
 
 
 def load_csv(path: Path, schema: Schema, encoding: str | None) -> Dataset:
-    """Stream a CSV file into a dataset, in the encoding chosen by ``choose_encoding``."""
+    """A CSV file as a streamed dataset, in the encoding chosen by ``choose_encoding``."""
     chosen = choose_encoding(path, encoding)
-    with path.open(encoding=chosen, newline="") as stream:
-        return read_table(csv_rows(_decoded(stream, path, chosen)), schema, str(path))
+
+    def open_rows() -> TableRows:
+        """The file's records, read as they are needed (the file is closed at the end)."""
+        with path.open(encoding=chosen, newline="") as stream:
+            yield from csv_rows(_decoded(stream, path, chosen))
+
+    return scan_table(open_rows, schema, str(path))
 
 
 # --- spreadsheets ------------------------------------------------------------------------
@@ -167,18 +173,26 @@ def sheet_rows(path: Path, sheet: str | None) -> tuple[str, TableRows]:
 
 
 def load_sheet(path: Path, schema: Schema, sheet: str | None) -> Dataset:
-    """Read one sheet of an .xlsx/.ods file into a dataset."""
-    name, rows = sheet_rows(path, sheet)
-    return read_table(rows, schema, str(path), name)
+    """One sheet of an .xlsx/.ods file as a streamed dataset."""
+    name, _ = sheet_rows(path, sheet)
+    return scan_table(lambda: sheet_rows(path, name)[1], schema, str(path), name)
 
 
 # --- any table ---------------------------------------------------------------------------
 
 
-def read_table(rows: TableRows, schema: Schema | None, file: str,
-               sheet: str | None = None) -> Dataset:
-    """A dataset from table rows (header first), streamed: each row becomes a hub or problems."""
-    schema = schema or Schema()
+@dataclass(frozen=True)
+class _Header:
+    """A table's header, read once: how each row's cells become a hub's fields."""
+
+    plan: list[tuple[int, str, int]]
+    index: dict[str, int]
+    width: int
+    fields: frozenset[str]
+
+
+def _header(rows: TableRows, schema: Schema, file: str, sheet: str | None) -> _Header:
+    """Read the header row; a table without a name column is an error."""
     header = [cell.strip() for cell in next(rows, (1, []))[1]]
     if header:
         header[0] = header[0].lstrip("\ufeff")
@@ -188,25 +202,52 @@ def read_table(rows: TableRows, schema: Schema | None, file: str,
         where = f"{file}, sheet {sheet}" if sheet else file
         raise DatasetError(f"{where}: no name column (expected one of "
                            f"{', '.join(accepted_names(schema, 'name'))})")
-    index = header_index(header)
-    hubs: list[DatasetHub] = []
-    problems: list[DatasetProblem] = []
+    return _Header(plan, header_index(header), len(header), fields)
+
+
+def _table_hubs(rows: TableRows, head: _Header, schema: Schema, file: str,
+                sheet: str | None) -> Iterator[tuple[DatasetHub | None, list[DatasetProblem]]]:
+    """Each data row (after the header) as a hub and its problems, streamed."""
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         source = RowSource(file, line, sheet)
         where = f"line {line}" if sheet is None else f"line {line} (sheet {sheet})"
-        if any(cell.strip() for cell in cells[len(header):]):
-            problems.append(DatasetProblem(where, "bad-row",
-                                           f"{len(cells)} cells for {len(header)} columns",
-                                           source=source))
+        if any(cell.strip() for cell in cells[head.width:]):
+            yield None, [DatasetProblem(where, "bad-row",
+                                        f"{len(cells)} cells for {head.width} columns",
+                                        source=source)]
             continue
-        hub, found = hub_from(plan_fields(cells, plan), where, schema, Row(index, cells),
-                              source)
+        yield hub_from(plan_fields(cells, head.plan), where, schema, Row(head.index, cells),
+                       source)
+
+
+def read_table(rows: TableRows, schema: Schema | None, file: str,
+               sheet: str | None = None) -> Dataset:
+    """A dataset in memory from table rows (header first): each row a hub or problems."""
+    schema = schema or Schema()
+    head = _header(rows, schema, file, sheet)
+    hubs: list[DatasetHub] = []
+    problems: list[DatasetProblem] = []
+    for hub, found in _table_hubs(rows, head, schema, file, sheet):
         problems.extend(found)
         if hub is not None:
             hubs.append(hub)
-    return finish(file, hubs, problems, fields)
+    return finish(file, hubs, problems, head.fields)
+
+
+def scan_table(open_rows: Callable[[], TableRows], schema: Schema, file: str,
+               sheet: str | None = None) -> Dataset:
+    """A streamed dataset: the header is checked now, each pass reads the rows again."""
+    head = _header(open_rows(), schema, file, sheet)
+
+    def scan() -> Iterator[tuple[DatasetHub | None, list[DatasetProblem]]]:
+        """One pass over the file's rows."""
+        rows = open_rows()
+        next(rows, None)
+        yield from _table_hubs(rows, head, schema, file, sheet)
+
+    return Dataset(file, fields=head.fields, scan=scan)
 
 
 def _magic(path: Path) -> bytes:

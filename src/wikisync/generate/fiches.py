@@ -1,6 +1,6 @@
 """New fiches: one page per dataset hub the wiki does not describe yet (planning is pure).
 
-``plan_fiches`` matches the dataset with the wiki's hubs (``dataset.match``), keeps the
+``plan_fiches`` matches the dataset with the wiki's hubs (``dataset.match``, streamed), keeps the
 dataset hubs with no match (and, with ``include_rows``, those the wiki lists only as a row
 of a region page), gives each a title (its ``fiche`` column, else the title pattern) and
 renders its page with ``fiche-initiative.wiki.j2``. ``create_fiches`` saves them with
@@ -10,7 +10,7 @@ renders its page with ``fiche-initiative.wiki.j2``. ``create_fiches`` saves them
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,7 @@ class FichePlan:
 
     fiches: list[NewFiche] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    more: int = 0  # fiches left out by the plan's limit (counted, not rendered)
 
 
 def fiche_title(hub: DatasetHub, pattern: str = DEFAULT_TITLE_PATTERN) -> str:
@@ -118,14 +119,54 @@ def render_fiche(env: jinja2.Environment, hub: DatasetHub, title: str, schema: S
     return render(env, FICHE_TEMPLATE, fiche_context(hub, title, schema, region_page)).rstrip()
 
 
+class _Missing:
+    """Collects the unmatched rows ``create`` wants as they stream out of the matcher.
+
+    With a limit, it keeps rows until ``limit`` good ones (no dataset problem) are kept,
+    then only counts the rest: rows stream in dataset order, and a row arriving after them
+    with an earlier position (one the matcher weighed to the end) still takes its place.
+    """
+
+    def __init__(self, dataset: Dataset, wanted: Callable[[DatasetHub], bool],
+                 limit: int | None) -> None:
+        """Nothing kept yet."""
+        self.dataset, self.wanted, self.limit = dataset, wanted, limit
+        self.kept: list[tuple[int, DatasetHub]] = []
+        self.good = 0
+        self.last = -1
+        self.more = 0
+
+    def __call__(self, position: int, hub: DatasetHub) -> None:
+        """Keep or count one unmatched row."""
+        if not self.wanted(hub):
+            return
+        if self.limit is not None and self.good >= self.limit and position > self.last:
+            self.more += 1
+            return
+        self.kept.append((position, hub))
+        self.last = max(self.last, position)
+        self.good += self.dataset.problem_of(hub.where) is None
+
+
+def _missing(dataset: Dataset, rows: Iterable[DatasetHub], records: Iterable[Record],
+             schema: Schema, include_rows: bool, wanted: Callable[[DatasetHub], bool],
+             limit: int | None) -> tuple[list[DatasetHub], int]:
+    """(the dataset hubs the wiki has no fiche for, in dataset order; how many more)."""
+    collect = _Missing(dataset, wanted, limit)
+    matching = match(rows, build_hubs(records, schema.types), unmatched=collect)
+    found = collect.kept
+    if include_rows:
+        found += [(pair.at, pair.hub) for pair in matching.pairs
+                  if pair.wiki.fiche is None and wanted(pair.hub)]
+    found.sort(key=lambda item: item[0])
+    return [hub for _, hub in found], collect.more
+
+
 def missing_hubs(dataset: Dataset, records: Iterable[Record], schema: Schema,
                  include_rows: bool = False) -> list[DatasetHub]:
     """Dataset hubs with no fiche on the wiki, in dataset order (rows count unless asked)."""
-    matching = match(dataset.hubs, build_hubs(records, schema.types))
-    wanted = {id(hub) for hub in matching.dataset_only}
-    if include_rows:
-        wanted |= {id(pair.hub) for pair in matching.pairs if pair.wiki.fiche is None}
-    return [hub for hub in dataset.hubs if id(hub) in wanted]
+    return _missing(dataset, dataset.rows(), records, schema, include_rows,
+                    lambda hub: True, None)[0]
 
 
 def region_pages(records: Iterable[Record]) -> dict[str, str]:
@@ -139,18 +180,34 @@ def region_pages(records: Iterable[Record]) -> dict[str, str]:
 
 def plan_fiches(dataset: Dataset, records: Sequence[Record], schema: Schema,
                 env: jinja2.Environment, *, pattern: str = DEFAULT_TITLE_PATTERN,
-                only: Sequence[str] = (), include_rows: bool = False) -> FichePlan:
-    """The fiches to create for the dataset hubs the wiki lacks (``only``: these names)."""
+                only: Sequence[str] = (), include_rows: bool = False,
+                limit: int | None = None) -> FichePlan:
+    """The fiches to create for the dataset hubs the wiki lacks (``only``: these names).
+
+    ``limit`` (the edit budget) stops the plan after that many fiches: the others are
+    counted in ``FichePlan.more``, neither kept nor rendered.
+    """
     plan = FichePlan()
-    bad = {p.where: p for p in dataset.problems}
-    hubs = missing_hubs(dataset, records, schema, include_rows)
-    hubs = _only(hubs, dataset, only, plan)
+    names = {normalise_name(name): name for name in only}
+    seen: set[str] = set()
+
+    def wanted(hub: DatasetHub) -> bool:
+        """A row ``--only`` asks for (every row without ``--only``)."""
+        return not names or hub.name_key in names
+
+    rows = _noting(dataset.rows(), names, seen)
+    hubs, plan.more = _missing(dataset, rows, records, schema, include_rows, wanted, limit)
+    _only_notes(plan, names, seen, {hub.name_key for hub in hubs})
     regions = region_pages(records)
     titles: dict[str, str] = {}
-    for hub in hubs:
-        if hub.where in bad:
+    for number, hub in enumerate(hubs):
+        if limit is not None and len(plan.fiches) >= limit:
+            plan.more += len(hubs) - number
+            break
+        bad = dataset.problem_of(hub.where)
+        if bad is not None:
             plan.notes.append(f"{hub.name} ({hub.where}): not created, the row has a "
-                              f"problem: {bad[hub.where].detail}")
+                              f"problem: {bad.detail}")
             continue
         title = fiche_title(hub, pattern)
         if title in titles:
@@ -164,26 +221,30 @@ def plan_fiches(dataset: Dataset, records: Sequence[Record], schema: Schema,
     return plan
 
 
-def _only(hubs: list[DatasetHub], dataset: Dataset, only: Sequence[str],
-          plan: FichePlan) -> list[DatasetHub]:
-    """The hubs named by ``--only`` (all when empty); names matching nothing are noted."""
-    if not only:
-        return hubs
-    wanted = {normalise_name(name): name for name in only}
-    known = {hub.name_key for hub in dataset.hubs}
-    missing = {hub.name_key for hub in hubs}
-    for key, name in wanted.items():
-        if key not in known:
+def _noting(rows: Iterable[DatasetHub], names: Mapping[str, str],
+            seen: set[str]) -> Iterator[DatasetHub]:
+    """The rows, noting which ``--only`` names they carry as they stream by."""
+    for hub in rows:
+        if hub.name_key in names:
+            seen.add(hub.name_key)
+        yield hub
+
+
+def _only_notes(plan: FichePlan, names: Mapping[str, str], seen: set[str],
+                missing: set[str]) -> None:
+    """A note for each ``--only`` name matching no row, or a hub the wiki already has."""
+    for key, name in names.items():
+        if key not in seen:
             plan.notes.append(f"--only {name}: no hub of that name in the dataset")
         elif key not in missing:
             plan.notes.append(f"--only {name}: the wiki already describes it")
-    return [hub for hub in hubs if hub.name_key in wanted]
 
 
 def create_fiches(writer: PageWriter, plan: FichePlan) -> list[WriteOutcome]:
     """Create every planned fiche through the writer (create-only, journalled)."""
-    if writer.dry_run and plan.fiches:
-        writer.prefetch(f.title for f in plan.fiches)
+    if writer.dry_run and plan.fiches:  # read only what the budget lets it write
+        budget = None if writer.max_edits is None else max(0, writer.max_edits - writer.writes)
+        writer.prefetch(f.title for f in plan.fiches[:budget])
     config = writer.config
     summary = for_wiki(config.wiki.language, config.schema.types, writer.store)("summary.fiche")
     return [writer.create(f.title, f.text, [RULE], summary) for f in plan.fiches]

@@ -119,8 +119,12 @@ def build_context(records: Iterable[Record], schema: Schema, rules: RuleSet,
 def dataset_matches(records: Iterable[Record], schema: Schema,
                     dataset: Iterable[DatasetHub]) -> dict[RecordKey, DatasetHub]:
     """Each record that owns a matched hub -> the dataset row describing that hub."""
-    pairs = match(dataset, build_hubs(records, schema.types)).pairs
+    pairs = match(dataset, build_hubs(records, schema.types), unmatched=_drop).pairs
     return {key: pair.hub for pair in pairs for key in pair.wiki.owners}
+
+
+def _drop(position: int, row: DatasetHub) -> None:
+    """Unmatched rows: sync has nothing to write for them (not kept)."""
 
 
 def _is_hub(record: Record) -> bool:

@@ -210,7 +210,7 @@ class SyncRun:
     def _context(self) -> tuple[Context, list[Record]]:
         """The planning context (dataset matched, geocoding done) and the in-scope records."""
         records = list(self.store.records())
-        ctx = build_context(records, self.config.schema, self.rules, self._dataset().hubs)
+        ctx = build_context(records, self.config.schema, self.rules, self._dataset().rows())
         scoped = [r for r in records if self.options.in_scope(r.title)]
         if self.rules.geocode:
             queries = geocode_queries(scoped, ctx)
