@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from wikisync.model import Record
 from wikisync.schema import DEFAULT_TYPES, HubType
-from wikisync.text import normalise_name
+from wikisync.text import normalise_name, title_key
 
 LINK_KINDS = ("fiche", "region", "website")
 RecordKey = tuple[str, str, int]  # a record's page title, source and instance
@@ -92,12 +92,10 @@ def resolve_type(value: str | None, types: Sequence[HubType] = DEFAULT_TYPES) ->
 # --- titles and URLs -------------------------------------------------------------------
 
 
-def title_key(title: str) -> str:
-    """A page title as MediaWiki compares it: ``_`` = space, first letter upper case."""
+def page_key(title: str) -> str:
+    """The page a title or a ``[[link|label]]`` names, as MediaWiki compares titles."""
     match = _WIKILINK.match(title.strip())
-    text = match.group(1) if match else title
-    text = " ".join(text.replace("_", " ").split())
-    return text[:1].upper() + text[1:]
+    return title_key(match.group(1) if match else title)
 
 
 def article_base(api: str | None, article_url: str | None = None) -> str | None:
@@ -111,7 +109,7 @@ def article_base(api: str | None, article_url: str | None = None) -> str | None:
 
 def page_url(base: str, title: str) -> str:
     """The URL of a wiki page: ``base`` ends with ``?title=``/``/wiki/`` or holds ``$1``."""
-    encoded = quote(title_key(title).replace(" ", "_"), safe=";@$!*(),/~:")
+    encoded = quote(page_key(title).replace(" ", "_"), safe=";@$!*(),/~:")
     return base.replace("$1", encoded) if "$1" in base else base + encoded
 
 
@@ -251,7 +249,7 @@ def _group(records: Iterable[Record]) -> list[_Group]:
     row_groups: list[_Group] = []
     for record in ordered:
         if record.source == "fiche":
-            by_title.setdefault(title_key(record.title), []).append(_Group(fiche=record))
+            by_title.setdefault(page_key(record.title), []).append(_Group(fiche=record))
         elif record.source == "row":
             _place_row(record, by_title, row_groups)
     return [group for groups in by_title.values() for group in groups] + row_groups
@@ -262,7 +260,7 @@ def _place_row(row: Record, by_title: dict[str, list[_Group]],
     """Attach a row to its fiche, to a row-only hub of the same name, or start a hub."""
     notes: list[str] = []
     if row.fiche and row.fiche.strip():
-        groups = by_title.get(title_key(row.fiche))
+        groups = by_title.get(page_key(row.fiche))
         if groups:
             fiches = [group.fiche for group in groups if group.fiche]
             groups[fiches.index(infobox_for(row, fiches))].rows.append(row)

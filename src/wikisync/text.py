@@ -8,6 +8,7 @@ import unicodedata
 # Letters that Unicode does not decompose but French writes as ligatures.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
 _NOT_WORD = re.compile(r"[\W_]+")
+_SPACES = re.compile(r"[\s_]+")
 
 
 def normalise_name(s: str) -> str:
@@ -20,3 +21,9 @@ def normalise_name(s: str) -> str:
     text = unicodedata.normalize("NFKD", s.translate(_LIGATURES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return _NOT_WORD.sub(" ", text).strip()
+
+
+def title_key(name: str) -> str:
+    """A page or template title in MediaWiki's canonical form: NFC, ``_`` = space, ucfirst."""
+    name = _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
+    return name[:1].upper() + name[1:]

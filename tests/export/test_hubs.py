@@ -21,10 +21,10 @@ from wikisync.hubs import (
     article_base,
     build_hubs,
     link_target,
+    page_key,
     page_url,
     pin_link,
     resolve_type,
-    title_key,
     web_url,
 )
 from wikisync.model import Record
@@ -283,5 +283,5 @@ def test_article_base() -> None:
 
 
 def test_title_key() -> None:
-    assert title_key(" pôle_ESS  de Brest ") == "Pôle ESS de Brest"
-    assert title_key("[[Pôle ESS de Brest|Brest]]") == "Pôle ESS de Brest"
+    assert page_key(" pôle_ESS  de Brest ") == "Pôle ESS de Brest"
+    assert page_key("[[Pôle ESS de Brest|Brest]]") == "Pôle ESS de Brest"

@@ -17,12 +17,12 @@ from mwparserfromhell.wikicode import Wikicode
 
 from wikisync.errors import UnsafeEdit
 from wikisync.model import Change
-from wikisync.parse import Editor, parse_wikitext
+from wikisync.parse import TemplateEditor, parse_wikitext
 from wikisync.parse.names import param_key, template_key
 from wikisync.parse.page import scan
 from wikisync.parse.tree import MODES
 
-EDITOR = Editor()
+EDITOR = TemplateEditor()
 VALUES = ("https://www.openstreetmap.org/?mlat=48.39&mlon=-4.49", "Brest", "", "a|b",
           "{{x}}", "l1\nl2", "R&D", "=x")
 MARK = "\U000ffffd"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from wikisync.parse import TemplateMatcher, param_key, template_key, title_key
+from wikisync.parse import TemplateMatcher, param_key, template_key
 from wikisync.parse.names import same_field_names
 from wikisync.schema import Schema
+from wikisync.text import title_key
 
 
 @pytest.mark.parametrize(

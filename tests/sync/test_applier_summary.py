@@ -7,7 +7,7 @@ from pathlib import Path
 
 from wikisync.config import Config, SafetyConfig
 from wikisync.parse import parse_page
-from wikisync.parse.edit import Editor
+from wikisync.parse.edit import TemplateEditor
 from wikisync.schema import Schema
 from wikisync.store import Store
 from wikisync.store.runs import RunKind
@@ -36,7 +36,7 @@ def test_fresh_changes_equal_to_the_plan_keep_the_planned_rules_and_summary() ->
     the_plan, ctx = planned()
     [page] = the_plan.pages
     assert page.summary == "wikisync: lien carte (2)" and page.rules == ("map_links",)
-    rewrite = page_transform(TITLE, ctx, Editor(), planned=page)(ROWS)
+    rewrite = page_transform(TITLE, ctx, TemplateEditor(), planned=page)(ROWS)
     assert isinstance(rewrite, Rewrite) and rewrite.text.count("carte=") == 2
     assert (rewrite.rules, rewrite.summary) == (None, None)  # the writer uses the plan's
 
@@ -47,7 +47,7 @@ def test_a_page_fixed_meanwhile_gets_the_summary_of_what_is_left() -> None:
     first, _ = planned()  # the link a person added to the first row meanwhile
     link = first.pages[0].changes[0].new
     fresh = ROWS.replace("longitude=-4.1}}", f"longitude=-4.1|carte={link}}}}}")
-    rewrite = page_transform(TITLE, ctx, Editor(), planned=page)(fresh)
+    rewrite = page_transform(TITLE, ctx, TemplateEditor(), planned=page)(fresh)
     assert isinstance(rewrite, Rewrite)
     assert (rewrite.rules, rewrite.summary) == (("map_links",), "wikisync: lien carte (1)")
 
@@ -59,7 +59,7 @@ def test_the_saved_summary_is_the_planned_one(tmp_path: Path) -> None:
     cfg = Config(safety=SafetyConfig(edit_interval=0))
     with Store(tmp_path / "s.sqlite") as store, \
             WriteSession(wiki, store, cfg, RunKind.SYNC) as session:
-        [outcome] = apply_plan(the_plan, session.writer, ctx, Editor())
+        [outcome] = apply_plan(the_plan, session.writer, ctx, TemplateEditor())
     [(_, _, summary)] = wiki.edits
     assert summary == f"wikisync: lien carte (2) [run {session.run_id}]"
     assert outcome.rules == ("map_links",)

@@ -17,7 +17,7 @@ from wikisync.audit.render import render_text, render_wikitext
 from wikisync.config import Config, SafetyConfig
 from wikisync.dataset import DatasetHub
 from wikisync.parse import parse_page
-from wikisync.parse.edit import Editor
+from wikisync.parse.edit import TemplateEditor
 from wikisync.schema import Schema
 from wikisync.store import Store, StoredPage
 from wikisync.sync.applier import apply_plan
@@ -60,7 +60,7 @@ def run(wiki: FakeWiki, store: Store, ctx: Context, person: str | None) -> PageW
                                           setattr(wiki, "before_edit", None))
     cfg = Config(safety=SafetyConfig(edit_interval=0))
     writer = PageWriter(wiki, store, cfg, store.start_run("sync"))  # type: ignore[arg-type]
-    apply_plan(page_plan, writer, ctx, Editor(SCHEMA))
+    apply_plan(page_plan, writer, ctx, TemplateEditor(SCHEMA))
     return writer
 
 

@@ -232,9 +232,9 @@ def _cli(tmp_path: Path, args: list[str]) -> Any:
 
 def _edit_before_first_save(client: Any, title: str, text: str) -> Callable[[], None]:
     """Make the editor save ``text`` just before the bot's first edit of ``title``."""
-    from wikisync.api.writes import Editor
+    from wikisync.api.writes import EditSender
 
-    original = Editor.edit
+    original = EditSender.edit
     done = threading.Event()
 
     def edit(self: Any, request: Any) -> Any:
@@ -243,15 +243,15 @@ def _edit_before_first_save(client: Any, title: str, text: str) -> Callable[[], 
             assert client.edit(title, text, "correction")["edit"]["result"] == "Success"
         return original(self, request)
 
-    Editor.edit = edit  # type: ignore[method-assign]
-    return lambda: setattr(Editor, "edit", original)
+    EditSender.edit = edit  # type: ignore[method-assign]
+    return lambda: setattr(EditSender, "edit", original)
 
 
 def _edit_before_every_save(client: Any, title: str, text: str) -> Callable[[], None]:
     """Make the editor save a new revision before each of the bot's edits of ``title``."""
-    from wikisync.api.writes import Editor
+    from wikisync.api.writes import EditSender
 
-    original = Editor.edit
+    original = EditSender.edit
     count = [0]
 
     def edit(self: Any, request: Any) -> Any:
@@ -260,5 +260,5 @@ def _edit_before_every_save(client: Any, title: str, text: str) -> Callable[[], 
             client.edit(title, text + f"\nÉdition humaine {count[0]}.", "humain")
         return original(self, request)
 
-    Editor.edit = edit  # type: ignore[method-assign]
-    return lambda: setattr(Editor, "edit", original)
+    EditSender.edit = edit  # type: ignore[method-assign]
+    return lambda: setattr(EditSender, "edit", original)

@@ -15,7 +15,7 @@ from wikisync.api.http import Params, Transport
 from wikisync.api.model import PageRevision, RecentChange, SiteInfo
 from wikisync.api.retry import Retrier, RetryPolicy
 from wikisync.api.session import Session
-from wikisync.api.writes import Editor, EditOutcome, EditRequest
+from wikisync.api.writes import EditOutcome, EditRequest, EditSender
 from wikisync.config import WikiConfig
 from wikisync.errors import ConfigError, PageMissing
 
@@ -46,7 +46,7 @@ class Gateway:
         self.transport = Transport(config.api, config.user_agent, config.maxlag,
                                    config.timeout, retrier, session=http)
         self.session = Session(self.transport, config.username, config.password)
-        self.editor = Editor(self.session, self.transport)
+        self.sender = EditSender(self.session, self.transport)
         self._site: SiteInfo | None = None
         self._extensions: frozenset[str] | None = None
         self._namespaces: dict[str, int] | None = None
@@ -66,7 +66,7 @@ class Gateway:
     @property
     def merges(self) -> int:
         """Updates MediaWiki merged with a revision saved after our pre-check (logged too)."""
-        return self.editor.merges
+        return self.sender.merges
 
     @property
     def user(self) -> str | None:
@@ -198,7 +198,7 @@ class Gateway:
         request = EditRequest(title=title, text=text, summary=summary, base=base, minor=minor,
                               create_only=create_only, bot=self.site_info().is_bot,
                               tag=self.config.change_tag)
-        return self.editor.edit(request)
+        return self.sender.edit(request)
 
 
 def connect(wiki: WikiConfig, sleep: Callable[[float], None] = time.sleep) -> Gateway:

@@ -87,7 +87,7 @@ class EditRequest:
         return 0 if self.creating or self.base is None else int(self.base.revid or 0)
 
 
-class Editor:
+class EditSender:
     """Sends edits through the session; retries lost connections without duplicating."""
 
     def __init__(self, session: Session, transport: Transport) -> None:
@@ -190,4 +190,4 @@ def refused(title: str, result: dict[str, Any]) -> EditRefused:
     return EditRefused(f"edit of {title} refused: {info}", code)
 
 
-__all__ = ["NOCHANGE", "EditOutcome", "EditRequest", "Editor", "edit_outcome"]
+__all__ = ["NOCHANGE", "EditOutcome", "EditRequest", "EditSender", "edit_outcome"]

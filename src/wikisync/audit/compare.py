@@ -12,7 +12,7 @@ from wikisync.audit.openers import misplaced_openers, opener_differences
 from wikisync.config import Config
 from wikisync.dataset import Dataset, DatasetHub, match
 from wikisync.errors import UsageError
-from wikisync.hubs import Hub, build_hubs, infobox_for, title_key
+from wikisync.hubs import Hub, build_hubs, infobox_for, page_key
 from wikisync.model import Problem, Record
 from wikisync.schema import HubType
 from wikisync.store import JournalEntry, Store
@@ -93,13 +93,13 @@ def check_consistency(records: Sequence[Record], pages: Iterable[str],
                     key=lambda r: (r.title, r.instance))
     by_title: dict[str, list[Record]] = {}
     for fiche in fiches:  # a page's infoboxes, in instance order
-        by_title.setdefault(title_key(fiche.title), []).append(fiche)
-    known = {title_key(t) for t in pages}
+        by_title.setdefault(page_key(fiche.title), []).append(fiche)
+    known = {page_key(t) for t in pages}
     diffs = two_fiches(fiches)
     by_name = _by_name(fiches)
     for row in (r for r in records if r.source == "row"):
-        if row.fiche and row.fiche.strip() and title_key(row.fiche) not in by_title:
-            diffs.append(broken_fiche_link(row, title_key(row.fiche) in known))
+        if row.fiche and row.fiche.strip() and page_key(row.fiche) not in by_title:
+            diffs.append(broken_fiche_link(row, page_key(row.fiche) in known))
             continue
         target = _fiche_of(row, by_title, by_name)
         if target is not None:
@@ -130,7 +130,7 @@ def _fiche_of(row: Record, by_title: Mapping[str, list[Record]],
               by_name: Mapping[str, list[tuple[int, Record]]]) -> Record | None:
     """The fiche a row describes: by its ``fiche=``, else the one fiche of the same hub."""
     if row.fiche and row.fiche.strip():
-        infoboxes = by_title.get(title_key(row.fiche))
+        infoboxes = by_title.get(page_key(row.fiche))
         return infobox_for(row, infoboxes) if infoboxes else None  # as hubs links them
     same_name = by_name.get(normalise_name(hub_name(row) or ""), [])
     found = [fiche for _, fiche in same_name if _same_hub(row, fiche)]
@@ -156,7 +156,7 @@ def two_fiches(fiches: Sequence[Record]) -> list[Difference]:
     for i, fiche in enumerate(fiches):
         earlier = by_name.get(normalise_name(hub_name(fiche) or ""), [])
         first = next((other for j, other in earlier if j < i
-                      and title_key(other.title) != title_key(fiche.title)
+                      and page_key(other.title) != page_key(fiche.title)
                       and _same_hub(other, fiche)), None)
         if first is not None:
             diffs.append(Difference("inconsistent", hub_name(fiche), fiche.title, "fiche",
@@ -184,12 +184,12 @@ def record_problems(records: Iterable[Record],
     on_records: set[tuple[str, str, str]] = set()
     for record in records:
         for problem in record.problems:
-            on_records.add((title_key(record.title), problem.code, problem.detail))
+            on_records.add((page_key(record.title), problem.code, problem.detail))
             diffs.append(Difference("problem", hub_name(record), record.title, problem.code,
                                     detail=problem.detail or None))
     diffs += [Difference("problem", None, title, problem.code, detail=problem.detail or None)
               for title, problems in pages.items() for problem in problems
-              if (title_key(title), problem.code, problem.detail) not in on_records]
+              if (page_key(title), problem.code, problem.detail) not in on_records]
     return diffs
 
 
@@ -206,9 +206,9 @@ def kept_values(journal: Iterable[JournalEntry], records: Iterable[Record],
     current: dict[str, list[JournalEntry]] = {}
     for entry in journal:
         if entry.kind == "skip":
-            current.setdefault(title_key(entry.title), []).append(entry)
+            current.setdefault(page_key(entry.title), []).append(entry)
         elif entry.kind == "edit" and entry.new_revid is not None:
-            current.pop(title_key(entry.title), None)
+            current.pop(page_key(entry.title), None)
     names = _hub_names(records, config)
     return [_kept_difference(entry, names) for entries in current.values() for entry in entries]
 
@@ -221,7 +221,7 @@ def _hub_names(records: Iterable[Record], config: Config) -> dict[tuple[str, str
         template = {"fiche": schema.fiche_template, "row": schema.row_template}.get(record.source)
         name = hub_name(record)
         if template and name:
-            names[(title_key(record.title), template, record.instance)] = name
+            names[(page_key(record.title), template, record.instance)] = name
     return names
 
 
@@ -229,7 +229,7 @@ def _kept_difference(entry: JournalEntry, names: Mapping[tuple[str, str, int], s
                      ) -> Difference:
     """One ``conflict-kept`` difference from a journal skip."""
     detail = entry.detail
-    where = (title_key(entry.title), str(detail.get("template")), int(detail.get("instance", 0)))
+    where = (page_key(entry.title), str(detail.get("template")), int(detail.get("instance", 0)))
     return Difference("conflict-kept", names.get(where), entry.title, detail.get("param"),
                       detail.get("value"), detail.get("wanted"),
                       f"{entry.reason}, run {entry.run_id}, r{entry.old_revid}")

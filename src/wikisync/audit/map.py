@@ -13,7 +13,7 @@ from wikisync.comparisons import same_website
 from wikisync.config import Config
 from wikisync.dataset import DatasetHub, page_title, point_of
 from wikisync.dataset import match as match_hubs
-from wikisync.hubs import Hub, Link, article_base, pin_link, title_key
+from wikisync.hubs import Hub, Link, article_base, page_key, pin_link
 from wikisync.schema import HubType
 from wikisync.text import normalise_name
 
@@ -125,7 +125,7 @@ def colour_diff(hub: Hub, pin: MapPin, types: Sequence[HubType]) -> Difference |
 def _same_target(expected: Link, link: str) -> bool:
     """Whether a pin's link leads where ``expected`` does (same page, or same website)."""
     if expected.page is not None:
-        return page_title(link) == title_key(expected.page)
+        return page_title(link) == page_key(expected.page)
     return same_website(expected.url, link)
 
 

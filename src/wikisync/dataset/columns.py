@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from wikisync.dataset.model import DatasetHub, DatasetProblem, RowSource
-from wikisync.hubs import resolve_type, title_key, web_url
+from wikisync.hubs import page_key, resolve_type, web_url
 from wikisync.parse.coords import parse_pair_text, parse_single
 from wikisync.schema import HubType, Schema
 from wikisync.text import normalise_name
@@ -152,7 +152,7 @@ def page_title(value: str | None) -> str | None:
     elif re.match(r"(?i)(https?:)?//|/", text):
         text = _title_from_url(text) or ""
     text = text.strip().lstrip(":")
-    return title_key(text) if text.strip() else None
+    return page_key(text) if text.strip() else None
 
 
 def _title_from_url(url: str) -> str | None:

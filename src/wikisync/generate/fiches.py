@@ -19,7 +19,7 @@ import jinja2
 from wikisync.dataset import Dataset, DatasetHub, match
 from wikisync.errors import ConfigError
 from wikisync.generate.templates import render
-from wikisync.hubs import build_hubs, title_key
+from wikisync.hubs import build_hubs, page_key
 from wikisync.i18n import for_wiki
 from wikisync.model import Record
 from wikisync.schema import Schema
@@ -65,7 +65,7 @@ def fiche_title(hub: DatasetHub, pattern: str = DEFAULT_TITLE_PATTERN) -> str:
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(f"[generate] fiche_title {pattern!r}: bad placeholder {exc} "
                           f"(use {{name}}, {{commune}}, {{region}}, {{departement}})") from None
-    return title_key(" ".join(_TITLE_BAD.sub(" ", text).split()))
+    return page_key(" ".join(_TITLE_BAD.sub(" ", text).split()))
 
 
 def format_coordinate(value: float) -> str:

@@ -37,7 +37,7 @@ from wikisync.ops.steps import SyncSteps
 from wikisync.store import Store
 from wikisync.store.runs import RunKind, RunStatus
 from wikisync.store.store import now_iso
-from wikisync.sync.pull import Progress, PullResult, pull
+from wikisync.sync.pull import PullProgress, PullResult, pull
 from wikisync.sync.run import SyncOptions, SyncResult
 from wikisync.sync.wiki import ensure_gateway_wiki
 from wikisync.write import Report, Status, Tally, WriteOutcome
@@ -142,7 +142,7 @@ class Cycle:
 
     def __init__(self, store: Store, config: Config, options: RunOptions, *,
                  connect_to: GatewayFactory | None = None,
-                 out: Report | None = None, progress: Progress | None = None,
+                 out: Report | None = None, progress: PullProgress | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.store = store
         self.config = config

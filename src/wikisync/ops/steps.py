@@ -26,7 +26,7 @@ from wikisync.config import Config
 from wikisync.generate.run import GenerateResult, generate_blocks
 from wikisync.store import Store
 from wikisync.sync.geocode import Lookup
-from wikisync.sync.pull import Progress
+from wikisync.sync.pull import PullProgress
 from wikisync.sync.run import SyncOptions, SyncResult, SyncRun
 from wikisync.write import PageWriter, Report
 
@@ -36,7 +36,7 @@ class SyncSteps:
 
     def __init__(self, gateway: Gateway, store: Store, config: Config, options: SyncOptions,
                  *, lists: bool = True, max_edits: int | None = None,
-                 out: Report | None = None, progress: Progress | None = None,
+                 out: Report | None = None, progress: PullProgress | None = None,
                  geocoder: Lookup | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.runner = SyncRun(gateway, store, config, options, out=out, progress=progress,

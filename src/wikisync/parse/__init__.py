@@ -5,9 +5,15 @@ are data (``Problem``) on the records and on the ``PageParse``.  Writing changes
 parameter asked for, and refuses (``UnsafeEdit``) any page whose problems make an edit unsafe.
 """
 
-from wikisync.parse.edit import Editor, apply_changes, refuse_unsafe_page, remove_param, set_param
+from wikisync.parse.edit import (
+    TemplateEditor,
+    apply_changes,
+    refuse_unsafe_page,
+    remove_param,
+    set_param,
+)
 from wikisync.parse.escape import escape_value
-from wikisync.parse.names import Aliases, TemplateMatcher, param_key, template_key, title_key
+from wikisync.parse.names import Aliases, TemplateMatcher, param_key, template_key
 from wikisync.parse.page import PageParse, PageReader, parse, parse_page
 from wikisync.parse.tree import parse_wikitext, tokenizer_for
 from wikisync.parse.values import canonical, clean, decode_entities, fold_key
@@ -18,7 +24,7 @@ remove = remove_param
 
 __all__ = [
     "Aliases",
-    "Editor",
+    "TemplateEditor",
     "PageParse",
     "PageReader",
     "TemplateMatcher",
@@ -36,6 +42,5 @@ __all__ = [
     "remove_param",
     "set_param",
     "template_key",
-    "title_key",
     "tokenizer_for",
 ]

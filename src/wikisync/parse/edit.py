@@ -69,7 +69,7 @@ class Located:
     names: tuple[str, ...]  # the parameter's name and the names of the same field
 
 
-class Editor:
+class TemplateEditor:
     """Applies changes to page texts for one schema and one set of template aliases."""
 
     def __init__(self, schema: Schema | None = None, aliases: Aliases | None = None) -> None:
@@ -327,7 +327,7 @@ def apply_changes(text: str, changes: Iterable[Change], schema: Schema | None = 
                   aliases: Aliases | None = None, *, raw: bool = False,
                   check_old: bool = False) -> str:
     """Apply ``changes`` (template kind + instance + param + new value) to one page text."""
-    return Editor(schema, aliases).apply(text, changes, raw=raw, check_old=check_old)
+    return TemplateEditor(schema, aliases).apply(text, changes, raw=raw, check_old=check_old)
 
 
 def set_param(text: str, template: str, param: str, value: str, *, instance: int = 0,

@@ -12,20 +12,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from wikisync.schema import Schema
+from wikisync.text import title_key
 
 NAMESPACE_PREFIXES = ("modèle", "template")
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_SPACES = re.compile(r"[\s_]+")
 _NAMESPACE = re.compile(r"^\s*([^:]*?)\s*:\s*(.*)$", re.DOTALL)
 
 Aliases = Mapping[str, Iterable[str]]
 KINDS = ("fiche", "region", "row")
-
-
-def title_key(name: str) -> str:
-    """A page or template title in MediaWiki's canonical form: ``_`` = space, ucfirst."""
-    name = _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
-    return name[:1].upper() + name[1:]
 
 
 def template_key(raw_name: str) -> str:

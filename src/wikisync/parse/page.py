@@ -25,11 +25,12 @@ from mwparserfromhell.wikicode import Wikicode
 from wikisync.model import PROBLEM_CODES, Problem, Record, Source
 from wikisync.parse.blocks import block_members
 from wikisync.parse.broken import broken_calls
-from wikisync.parse.names import Aliases, TemplateMatcher, template_key, title_key
+from wikisync.parse.names import Aliases, TemplateMatcher, template_key
 from wikisync.parse.records import RecordReader
 from wikisync.parse.tree import Mode, control_characters, parse_wikitext
 from wikisync.parse.values import value_text
 from wikisync.schema import Schema
+from wikisync.text import title_key
 
 _SOURCES: dict[str, Source] = {"fiche": "fiche", "region": "region", "row": "row"}
 

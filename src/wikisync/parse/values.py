@@ -23,7 +23,8 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
-from wikisync.parse.names import template_key, title_key
+from wikisync.parse.names import template_key
+from wikisync.text import title_key
 
 ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _FOLD = str.maketrans(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from wikisync.errors import UnsafeEdit
 from wikisync.model import Change
-from wikisync.parse import Aliases, Editor
+from wikisync.parse import Aliases, TemplateEditor
 from wikisync.parse.instances import Instance, instance_values, text_blocks
 from wikisync.schema import Schema
 
@@ -87,7 +87,7 @@ class Undoer:
     """Undoes bot edits for one schema and one set of template aliases."""
 
     def __init__(self, schema: Schema | None = None, aliases: Aliases | None = None) -> None:
-        self.editor = Editor(schema, aliases)
+        self.editor = TemplateEditor(schema, aliases)
         self.reader = self.editor.reader
 
     def undo(self, before: str, bot: str, current: str, title: str = "") -> Undone:

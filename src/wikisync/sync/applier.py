@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from wikisync.model import Change, Record
-from wikisync.parse.edit import Editor
+from wikisync.parse.edit import TemplateEditor
 from wikisync.sync.planner import (
     Context,
     Note,
@@ -42,10 +42,10 @@ from wikisync.write import (
 
 PREFETCH = 50  # pages read in one request just before their edits (kept small: fresh)
 
-Progress = Callable[[int, int, WriteOutcome], None]
+ApplyProgress = Callable[[int, int, WriteOutcome], None]
 
 
-def page_transform(title: str, ctx: Context, editor: Editor,
+def page_transform(title: str, ctx: Context, editor: TemplateEditor,
                    notes: list[Note] | None = None, base: str | None = None,
                    planned: PagePlan | None = None) -> Transform:
     """The re-plan of one page: its fresh text -> the new text, rules and summary, or None.
@@ -87,13 +87,13 @@ def _keep_persons(base: list[Record], fresh: list[Record], changes: list[Change]
     return go, tuple(Kept(c, CHANGED_BY_PERSON if own else DEPENDS_ON_KEPT) for c, own in kept)
 
 
-def rebase_for(title: str, ctx: Context, editor: Editor) -> Rebase:
+def rebase_for(title: str, ctx: Context, editor: TemplateEditor) -> Rebase:
     """The writer's ``rebase``: the re-plan that keeps what a person changed since ``base``."""
     return lambda base: page_transform(title, ctx, editor, base=base)
 
 
-def apply_plan(plan: Plan, writer: PageWriter, ctx: Context, editor: Editor,
-               progress: Progress | None = None) -> list[WriteOutcome]:
+def apply_plan(plan: Plan, writer: PageWriter, ctx: Context, editor: TemplateEditor,
+               progress: ApplyProgress | None = None) -> list[WriteOutcome]:
     """Write every page of the plan through ``writer``; stop early once it is stopped."""
     outcomes: list[WriteOutcome] = []
     total = len(plan.pages)

@@ -19,7 +19,7 @@ from wikisync.config import Config
 from wikisync.errors import UsageError
 from wikisync.parse.names import template_key
 from wikisync.store import Store, StoredPage
-from wikisync.sync.pull import Progress, Puller, PullEvent, PullResult, run_pull
+from wikisync.sync.pull import Puller, PullEvent, PullProgress, PullResult, run_pull
 
 TEMPLATE_NS = 10
 
@@ -200,6 +200,6 @@ def _with_templates(
 
 
 def load_dump_file(path: str | Path, store: Store, config: Config, *,
-                   progress: Progress | None = None) -> PullResult:
+                   progress: PullProgress | None = None) -> PullResult:
     """``wikisync pull --dump``: load a dump as one logged run (no wiki access)."""
     return run_pull(store, config, "dump", progress, lambda puller: load_dump(path, puller))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from wikisync.dataset import DatasetHub, match
 from wikisync.hubs import RecordKey, build_hubs, infobox_for, record_key
 from wikisync.model import Change, Record
-from wikisync.parse.names import same_field_names, title_key
+from wikisync.parse.names import same_field_names
 from wikisync.schema import Schema
 from wikisync.sync.rules import (
     Point,
@@ -36,6 +36,7 @@ from wikisync.sync.rules import (
     map_link_change,
     rule_label,
 )
+from wikisync.text import title_key
 
 Slot = tuple[str, int, frozenset[str]]  # template, instance, names of one field
 

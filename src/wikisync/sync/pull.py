@@ -43,7 +43,7 @@ class PullEvent:
     batch: int = 0
 
 
-Progress = Callable[[PullEvent], None]
+PullProgress = Callable[[PullEvent], None]
 
 
 class WikiReader(Protocol):
@@ -121,7 +121,7 @@ class Puller:
     """One pull run: reads pages, parses them and stores the outcome, batch by batch."""
 
     def __init__(self, store: Store, config: Config, result: PullResult,
-                 progress: Progress | None = None) -> None:
+                 progress: PullProgress | None = None) -> None:
         self.store = store
         self.config = config
         self.result = result
@@ -288,7 +288,7 @@ def _after_template_edits(reader: WikiReader, puller: Puller, titles: list[str])
 
 
 def pull(reader: WikiReader, store: Store, config: Config, *, full: bool = False,
-         progress: Progress | None = None) -> PullResult:
+         progress: PullProgress | None = None) -> PullResult:
     """Bring the store up to date: incremental when possible, full when asked or needed."""
     checkpoint = store.checkpoint
     if full or checkpoint is None:
@@ -299,7 +299,7 @@ def pull(reader: WikiReader, store: Store, config: Config, *, full: bool = False
                     lambda: reader.requests)
 
 
-def run_pull(store: Store, config: Config, mode: str, progress: Progress | None,
+def run_pull(store: Store, config: Config, mode: str, progress: PullProgress | None,
              body: Callable[[Puller], None],
              counters: Callable[[], Mapping[str, int]] = dict) -> PullResult:
     """Run ``body`` as one logged run: counts requests and time, logs the run's outcome."""

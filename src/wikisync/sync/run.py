@@ -25,13 +25,13 @@ from wikisync.config import Config
 from wikisync.dataset import Dataset, load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK
 from wikisync.model import Record
-from wikisync.parse.edit import Editor
+from wikisync.parse.edit import TemplateEditor
 from wikisync.store import Store
 from wikisync.store.runs import RunKind
 from wikisync.sync.applier import apply_plan
 from wikisync.sync.geocode import GeocodeReport, Lookup, geocode, make_geocoder
 from wikisync.sync.planner import Context, Plan, build_context, geocode_queries, plan
-from wikisync.sync.pull import Progress, PullEvent, PullResult, pull
+from wikisync.sync.pull import PullEvent, PullProgress, PullResult, pull
 from wikisync.sync.rules import RuleSet
 from wikisync.write import (
     META_REDIRECTS,
@@ -137,7 +137,7 @@ class SyncRun:
     """One sync: the steps of the module doc, sharing the store, the gateway and the config."""
 
     def __init__(self, gateway: Gateway, store: Store, config: Config, options: SyncOptions,
-                 *, out: Report | None = None, progress: Progress | None = None,
+                 *, out: Report | None = None, progress: PullProgress | None = None,
                  geocoder: Lookup | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.gateway = gateway
@@ -181,7 +181,7 @@ class SyncRun:
         result.run_id = writer.run_id
         ctx, records = self._context()
         result.plan = self._plan(records, ctx)
-        editor = Editor(self.config.schema, self.store.get_json(META_REDIRECTS, {}))
+        editor = TemplateEditor(self.config.schema, self.store.get_json(META_REDIRECTS, {}))
         total = len(result.plan.pages)
         self.progress(PullEvent("read", 0, total, message="syncing pages"))
         try:
