@@ -9,8 +9,12 @@ own process and prints a Markdown table: wall time and the peak resident memory 
 process (``ru_maxrss`` from ``os.wait4``), for
 
 - ``audit``: ``wikisync audit --store S --dataset D --format json -o FILE`` (the whole CLI);
+- matching only: load and ``dataset.match`` against the hubs, the rows streamed through;
+- the audit's comparison without its report (``compare_dataset``: every missing row is a
+  difference, which is the report's content);
 - ``create --dry-run`` planning: load, match, and the fiches ``create`` would make
-  (``plan_fiches``, every new page rendered; no wiki, which only adds the page reads);
+  (``plan_fiches``: every new page rendered, then with a budget of 10; no wiki, which
+  only adds the page reads);
 - ``sync`` planning: load, match (``build_context``) and ``plan`` with the dataset rule on.
 
 ``--baseline COMMIT`` runs the same steps with that commit's ``src`` (``git archive``) too.
@@ -35,34 +39,52 @@ HEADER = ("nom,type,région,département,commune,adresse,code postal,latitude,lo
           "site web,fiche,description\n")
 DESCRIPTION = ("Pôle de l’économie sociale et solidaire : accompagnement de porteurs de "
                "projets, animation du réseau local, « Mois de l’ESS », formations")
-STEPS = {
-    "create --dry-run planning": """
+LOAD = """
 import sys
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
-from wikisync.generate.fiches import plan_fiches
-from wikisync.generate.templates import environment
 from wikisync.store import Store
 config = Config()
 dataset = load_dataset(sys.argv[1], config.schema)
 with Store(sys.argv[2]) as store:
     records = list(store.records())
+rows = getattr(dataset, "rows", lambda: dataset.hubs)()  # streamed where it can be
+"""
+STEPS = {
+    "matching only (load + match, rows streamed)": LOAD + """
+from wikisync.dataset import match
+from wikisync.hubs import build_hubs
+try:
+    result = match(rows, build_hubs(records), unmatched=lambda n, row: None)
+except TypeError:  # before the streamed matcher
+    result = match(rows, build_hubs(records))
+print(len(result.pairs), "pairs")
+""",
+    "audit without its report (compare_dataset)": LOAD + """
+from wikisync.audit.compare import compare_dataset
+from wikisync.hubs import build_hubs
+print(len(compare_dataset(build_hubs(records), dataset, config.schema.types)), "differences")
+""",
+    "create --dry-run planning, every fiche": LOAD + """
+from wikisync.generate.fiches import plan_fiches
+from wikisync.generate.templates import environment
 plan = plan_fiches(dataset, records, config.schema, environment(None))
 print(len(plan.fiches), "fiches planned")
 """,
-    "sync planning (dataset rule)": """
-import sys
-from wikisync.config import Config
-from wikisync.dataset import load_dataset
-from wikisync.store import Store
+    "create --dry-run planning, --max-edits 10": LOAD + """
+from wikisync.generate.fiches import plan_fiches
+from wikisync.generate.templates import environment
+try:
+    plan = plan_fiches(dataset, records, config.schema, environment(None), limit=10)
+except TypeError:  # before the limit: every fiche is rendered, the writer stops after 10
+    plan = plan_fiches(dataset, records, config.schema, environment(None))
+print(len(plan.fiches), "fiches planned")
+""",
+    "sync planning (dataset rule)": LOAD + """
 from wikisync.sync.planner import build_context, plan
 from wikisync.sync.rules import RuleSet
-config = Config()
 rules = RuleSet(dataset=True, owns={"coordinates": "overwrite", "website": "overwrite"})
-dataset = load_dataset(sys.argv[1], config.schema)
-with Store(sys.argv[2]) as store:
-    records = list(store.records())
-ctx = build_context(records, config.schema, rules, dataset.hubs)
+ctx = build_context(records, config.schema, rules, rows)
 print(plan(records, ctx).change_count, "changes planned")
 """,
 }
@@ -91,8 +113,11 @@ def write_dataset(path: Path, megabytes: float) -> int:
 
 
 def write_store(path: Path, hubs: int, rows: int) -> None:
-    """A store of ``hubs`` fiches spread over the dataset (every tenth with another site)."""
-    sys.path.insert(0, str(ROOT / "src"))
+    """A store of ``hubs`` fiches spread over the dataset (every tenth with another site).
+
+    Run with the wikisync under test on ``sys.path`` (``--make-store``): each version
+    reads a store of its own schema.
+    """
     from wikisync.model import Record
     from wikisync.store import Store, StoredPage
 
@@ -138,23 +163,38 @@ def baseline_src(commit: str, work: Path) -> Path:
     return work / "src"
 
 
+def make_store(src: Path, folder: Path, hubs: int, rows: int) -> Path:
+    """The benchmark's store, written by the wikisync of ``src`` (its own store schema)."""
+    folder.mkdir()
+    path = folder / "state.sqlite"
+    subprocess.run([sys.executable, __file__, "--make-store", str(path), str(hubs), str(rows)],
+                   env={**os.environ, "PYTHONPATH": str(src)}, check=True)
+    return path
+
+
 def main() -> None:
     """Generate the data, run the steps, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50.0)
     parser.add_argument("--hubs", type=int, default=300)
     parser.add_argument("--baseline", metavar="COMMIT")
+    parser.add_argument("--make-store", nargs=3, metavar=("PATH", "HUBS", "ROWS"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make_store:
+        write_store(Path(args.make_store[0]), int(args.make_store[1]), int(args.make_store[2]))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        data, store = work / "dataset.csv", work / "state.sqlite"
+        data = work / "dataset.csv"
         rows = write_dataset(data, args.mb)
-        write_store(store, args.hubs, rows)
         print(f"dataset: {data.stat().st_size / 1e6:.1f} MB, {rows:,} rows; "
               f"store: {args.hubs} hubs\n")
-        now = run_steps(ROOT / "src", data, store, work)
-        old = run_steps(baseline_src(args.baseline, work), data, store, work) \
-            if args.baseline else {}
+        now = run_steps(ROOT / "src", data, make_store(ROOT / "src", work / "now", args.hubs,
+                                                       rows), work)
+        old_src = baseline_src(args.baseline, work) if args.baseline else None
+        old = run_steps(old_src, data, make_store(old_src, work / "old", args.hubs, rows),
+                        work) if old_src else {}
         print("| step | wall s | peak RSS MB |" + (" before: wall s | before: MB |" if old
                                                     else ""))
         print("| --- | ---: | ---: |" + (" ---: | ---: |" if old else ""))
