@@ -106,14 +106,14 @@ def run_mwclient(env: dict[str, Any]) -> int:
     """The obvious code: one request per page."""
     import mwclient
 
-    from wikisync.parse.page import parse_page
+    from wikisync.parse.page import read_page
 
     host = env["api"].split("//", 1)[1].split("/", 1)[0]
     site = mwclient.Site(host, path="/", scheme="http", clients_useragent=USER_AGENT)
     site.login(env["user"], env["password"])
     records = 0
     for page in site.pages[TEMPLATE].embeddedin():
-        records += len(parse_page(page.text(), page.name).records)
+        records += len(read_page(page.text(), page.name).records)
     return records
 
 
@@ -173,7 +173,7 @@ def run_raw(env: dict[str, Any]) -> int:
     """Read everything in 500-page requests, then parse: the sequential ideal."""
     import requests
 
-    from wikisync.parse.page import parse_page
+    from wikisync.parse.page import read_page
 
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
@@ -183,7 +183,7 @@ def run_raw(env: dict[str, Any]) -> int:
     session.post(api, data={"action": "login", "lgname": env["user"], "format": "json",
                             "lgpassword": env["password"], "lgtoken": token})
     texts = list(_raw_pages(session, api))
-    return sum(len(parse_page(text, title).records) for title, text in texts)
+    return sum(len(read_page(text, title).records) for title, text in texts)
 
 
 CHILDREN: dict[str, Callable[[dict[str, Any]], int]] = {

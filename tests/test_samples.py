@@ -15,7 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from wikisync.parse.page import parse_page
+from wikisync.parse.page import read_page
 
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "samples"
 PAGES = SAMPLES / "pages"
@@ -424,7 +424,7 @@ def test_fiche_template_renders_every_parameter_of_the_contract() -> None:
 def _parse_page():  # type: ignore[no-untyped-def]
     """wikisync's page reader, knowing the sample's template redirect."""
     aliases = {target: [name] for name, target in expected()["template_redirects"].items()}
-    return lambda text, title: parse_page(text, title, aliases=aliases)
+    return lambda text, title: read_page(text, title, aliases=aliases)
 
 
 def _codes(page) -> set[str]:  # type: ignore[no-untyped-def]
@@ -435,10 +435,10 @@ def _codes(page) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_parser_reads_every_sample_page() -> None:
-    parse_page = _parse_page()
+    read_page = _parse_page()
     fiches = 0
     for title, text in pages().items():
-        page = parse_page(text, title)
+        page = read_page(text, title)
         fiches += sum(1 for r in page.records if r.source == "fiche")
         if title == "Aide:Créer une fiche initiative":
             assert page.records == []
@@ -446,18 +446,18 @@ def test_parser_reads_every_sample_page() -> None:
 
 
 def test_parser_flags_the_problem_pages() -> None:
-    parse_page = _parse_page()
+    read_page = _parse_page()
     for title, problem in expected()["problems"].items():
-        page = parse_page(pages()[title], title)
+        page = read_page(pages()[title], title)
         assert set(problem["codes"]) <= _codes(page), (title, _codes(page))
         assert page.unsafe == problem["unsafe"], title
 
 
 def test_parser_finds_no_problem_on_clean_fiches() -> None:
-    parse_page = _parse_page()
+    read_page = _parse_page()
     no_coords = set(expected()["no_coordinates"]["fiches"])
     for title in set(fiche_pages()) - set(expected()["problems"]):
-        page = parse_page(pages()[title], title)
+        page = read_page(pages()[title], title)
         allowed = {"no-coordinates"} if title in no_coords else set()
         assert _codes(page) <= allowed, (title, _codes(page))
         assert not page.unsafe, title
@@ -467,7 +467,7 @@ def test_parser_finds_no_problem_on_clean_fiches() -> None:
 
 
 def test_parser_reads_values_as_the_dataset_says() -> None:
-    parse_page = _parse_page()
+    read_page = _parse_page()
     from wikisync.schema import DEFAULT_TYPES
 
     keys = {t.label: t.key for t in DEFAULT_TYPES}
@@ -478,7 +478,7 @@ def test_parser_reads_values_as_the_dataset_says() -> None:
     for title, row in rows.items():
         if expected()["problems"].get(title, {}).get("unsafe"):
             continue
-        [fiche] = [r for r in parse_page(pages()[title], title).records if r.source == "fiche"]
+        [fiche] = [r for r in read_page(pages()[title], title).records if r.source == "fiche"]
         if (title, "website") not in diff_fields and fiche.website:
             assert fiche.website.rstrip("/") == row["site web"].rstrip("/"), title
         if (title, "type") not in diff_fields:

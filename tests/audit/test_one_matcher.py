@@ -9,7 +9,7 @@ from wikisync.dataset import Dataset, match, read_csv
 from wikisync.generate.fiches import missing_hubs
 from wikisync.hubs import build_hubs
 from wikisync.model import Record
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 from wikisync.schema import Schema
 from wikisync.sync.planner import build_context, plan
 from wikisync.sync.rules import RuleSet
@@ -20,8 +20,8 @@ HEADER = "nom,commune,site web,fiche\n"
 
 def records() -> list[Record]:
     """A fiche without a commune, and a row of the same hub (no ``fiche=``) on a region page."""
-    fiche = parse_page("{{Fiche initiative\n| nom = Pôle K\n| site web =\n}}\n", "Pôle K")
-    region = parse_page("{{Pôle ESS par région|région=Bretagne}}\n"
+    fiche = read_page("{{Fiche initiative\n| nom = Pôle K\n| site web =\n}}\n", "Pôle K")
+    region = read_page("{{Pôle ESS par région|région=Bretagne}}\n"
                         "{{Pôle ESS|nom=Pôle K|commune=Lorient}}\n", "Pôles ESS en Bretagne")
     return fiche.records + region.records
 
@@ -62,7 +62,7 @@ def test_sync_audit_and_create_agree_on_the_hub() -> None:
 
 def test_a_row_only_hub_listed_twice_is_one_hub_for_everyone() -> None:
     found = [r for title in ("Pôles ESS en Bretagne", "Pôles ESS en Normandie")
-             for r in parse_page("{{Pôle ESS|nom=Pôle L}}\n", title).records]
+             for r in read_page("{{Pôle ESS|nom=Pôle L}}\n", title).records]
     data = read_csv(HEADER + "Pôle L,Caen,http://l.example.org,\n")
     assert match(data.hubs, [r for r in found]).pairs == ()  # two namesakes, before
     assert [d.kind for d in compare_dataset(build_hubs(found), data, SCHEMA.types)] == [
@@ -75,7 +75,7 @@ def test_a_row_only_hub_listed_twice_is_one_hub_for_everyone() -> None:
 
 
 def test_a_row_naming_its_fiche_is_not_written() -> None:
-    found = records() + parse_page("{{Pôle ESS|nom=K Lorient|fiche=Pôle K}}\n",
+    found = records() + read_page("{{Pôle ESS|nom=K Lorient|fiche=Pôle K}}\n",
                                    "Pôles ESS du Morbihan").records
     assert sync_changes(found, dataset()) == [("Pôle K", 0, "site web", "http://k.example.org")]
 
@@ -87,7 +87,7 @@ TWO = ("{{Fiche initiative|nom=Pôle A|latitude=48|longitude=-4}}\n"
 
 
 def test_rows_naming_a_two_infobox_page_pair_with_the_infobox_of_their_name() -> None:
-    hubs = build_hubs(parse_page(TWO, "Deux").records)
+    hubs = build_hubs(read_page(TWO, "Deux").records)
     data = read_csv(HEADER + "pôle b,,,Deux\nPôle A,,,Deux\nAutre,,,Deux\n")
     result = match(data.hubs, hubs)
     assert [(p.hub.name, p.wiki.name, p.wiki.instance, p.by) for p in result.pairs] == [
@@ -96,7 +96,7 @@ def test_rows_naming_a_two_infobox_page_pair_with_the_infobox_of_their_name() ->
 
 
 def test_a_title_on_a_two_infobox_page_falls_back_to_the_unique_name() -> None:
-    hubs = build_hubs(parse_page(TWO, "Deux").records + parse_page(
+    hubs = build_hubs(read_page(TWO, "Deux").records + read_page(
         "{{Fiche initiative|nom=Pôle C}}", "Pôle C").records)
     data = read_csv(HEADER + "Pôle C,,,Deux\n")  # names the wrong page
     [pair] = match(data.hubs, hubs).pairs
@@ -104,7 +104,7 @@ def test_a_title_on_a_two_infobox_page_falls_back_to_the_unique_name() -> None:
 
 
 def test_sync_maps_each_row_to_its_own_infobox() -> None:
-    found = parse_page(TWO, "Deux").records
+    found = read_page(TWO, "Deux").records
     data = read_csv(HEADER + "Pôle B,,http://b.example.org,Deux\n"
                              "Pôle A,,http://a.example.org,Deux\n")
     ctx = build_context(found, SCHEMA, RuleSet(dataset=True), data.hubs)
@@ -114,7 +114,7 @@ def test_sync_maps_each_row_to_its_own_infobox() -> None:
 
 
 def test_map_pins_of_a_two_infobox_page_compare_with_their_own_infobox() -> None:
-    hubs = build_hubs(parse_page(TWO, "Deux").records)
+    hubs = build_hubs(read_page(TWO, "Deux").records)
     pins = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
          "properties": {"name": name, "fiche": "Deux"}}

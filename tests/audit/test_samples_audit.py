@@ -16,7 +16,7 @@ from wikisync.export.geo import MapSettings, map_data, to_geojson
 from wikisync.export.umap import to_umap
 from wikisync.hubs import build_hubs
 from wikisync.model import Problem, Record
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "samples"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
@@ -32,7 +32,7 @@ def sample_wiki() -> tuple[list[Record], dict[str, list[Problem]]]:
     records: list[Record] = []
     pages: dict[str, list[Problem]] = {}
     for name, title in manifest.items():
-        page = parse_page((SAMPLES / "pages" / name).read_text(encoding="utf-8"), title,
+        page = read_page((SAMPLES / "pages" / name).read_text(encoding="utf-8"), title,
                           aliases=aliases)
         records += page.records
         pages[title] = list(page.problems)

@@ -9,7 +9,7 @@ from wikisync.generate.lists import ListRenderer
 from wikisync.generate.templates import environment
 from wikisync.hubs import Hub, build_hubs
 from wikisync.model import Record
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 from wikisync.schema import Schema
 
 PAGE = "Pôles ESS du Pays de Brest"
@@ -25,7 +25,7 @@ BASE = "http://127.0.0.1:8080/index.php?title="
 
 def two_records() -> list[Record]:
     """The records of the two-infobox page."""
-    return parse_page(TWO, PAGE).records
+    return read_page(TWO, PAGE).records
 
 
 def row(name: str, fiche: str | None = PAGE, commune: str | None = None) -> Record:
@@ -47,7 +47,7 @@ def test_each_infobox_is_a_hub_with_its_own_point() -> None:
 
 
 def test_the_page_stays_unsafe() -> None:
-    page = parse_page(TWO, PAGE)
+    page = read_page(TWO, PAGE)
     assert page.unsafe and "two-infoboxes" in page.problem_codes
     assert all("two-infoboxes" in r.problem_codes for r in page.records)
 

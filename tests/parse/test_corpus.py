@@ -13,7 +13,7 @@ from pathlib import Path
 
 from splice_oracle import check_text
 
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "external-wikitext"
 
@@ -36,7 +36,7 @@ def test_every_corpus_text_reads_prints_back_and_edits_as_one_splice(
     texts = corpus_texts()
     assert len(texts) >= 3700
     for number, (where, text) in enumerate(texts):
-        page = parse_page(text, "Corpus")
+        page = read_page(text, "Corpus")
         json.dumps(page.to_dict(), ensure_ascii=False)
         try:
             check_text(text, counts, value_seed=number)

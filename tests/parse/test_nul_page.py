@@ -22,7 +22,7 @@ from wikisync.cli import cli
 from wikisync.config import Config, SafetyConfig, WikiConfig
 from wikisync.devwiki import DevWiki, MiniClient
 from wikisync.devwiki.install import DB_NAME
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 from wikisync.store import Store
 from wikisync.sync.run import SyncOptions, sync
 from wikitools import TEST_USER_AGENT
@@ -80,7 +80,7 @@ def assert_read_pulled_and_edited(wiki: DevWiki, client: MiniClient, title: str,
     served = client.read(title)
     assert served is not None and "\x00" not in served
     assert served == FICHE_AFTER_NUL.replace("\x00", "\ufffd")
-    page = parse_page(served, title)
+    page = read_page(served, title)
     assert [r.name for r in page.records] == ["Pôle après NUL"] and not page.unsafe
     assert pull_and_sync(wiki, store_path, title) == ["edited"]
     with Store(store_path) as store:

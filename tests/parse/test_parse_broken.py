@@ -6,7 +6,7 @@ import pytest
 
 from wikisync.errors import UnsafeEdit
 from wikisync.model import Record
-from wikisync.parse import parse_page, set_param
+from wikisync.parse import read_page, set_param
 from wikisync.parse.broken import broken_calls, call_source
 from wikisync.parse.tree import parse_wikitext
 
@@ -19,13 +19,13 @@ SINGLE_BRACE = (
 
 def only_fiche(text: str, title: str = "Pôle test") -> Record:
     """The one record of ``text``, which must be a fiche."""
-    [record] = parse_page(text, title).records
+    [record] = read_page(text, title).records
     assert record.source == "fiche"
     return record
 
 
 def test_a_fiche_closed_by_one_brace_keeps_every_field() -> None:
-    page = parse_page(SINGLE_BRACE, "Pôle ESS de Brest")
+    page = read_page(SINGLE_BRACE, "Pôle ESS de Brest")
     assert page.problem_codes == ["broken-template"]
     [record] = page.records
     assert (record.title, record.source, record.instance) == ("Pôle ESS de Brest", "fiche", 0)
@@ -83,13 +83,13 @@ def test_another_unclosed_call_ends_the_infobox() -> None:
 
 
 def test_only_fiches_are_rebuilt() -> None:
-    page = parse_page("{{Pôles ESS par région|région=Bretagne}\n{{Pôle ESS|nom=A|commune=B}\n")
+    page = read_page("{{Pôles ESS par région|région=Bretagne}\n{{Pôle ESS|nom=A|commune=B}\n")
     assert page.records == []
     assert page.problem_codes == ["broken-template"]
 
 
 def test_a_broken_and_a_whole_infobox_are_two_fiches() -> None:
-    page = parse_page("{{Fiche initiative|nom=A}\n{{Fiche initiative|nom=B}}\n", "P")
+    page = read_page("{{Fiche initiative|nom=A}\n{{Fiche initiative|nom=B}}\n", "P")
     names = [(r.name, r.instance) for r in page.records]
     assert names == [("B", 0), ("A", 1)]  # the rebuilt one numbered after the readable ones
     assert all({"two-infoboxes", "broken-template"} <= set(r.problem_codes)
@@ -98,9 +98,9 @@ def test_a_broken_and_a_whole_infobox_are_two_fiches() -> None:
 
 def test_a_broken_infobox_under_a_redirect_name_needs_the_alias() -> None:
     text = "{{Fiche Initiative|nom=A|commune=Brest}"
-    assert parse_page(text, "P").records == []
+    assert read_page(text, "P").records == []
     aliases = {"Fiche initiative": ["Modèle:Fiche Initiative"]}
-    [record] = parse_page(text, "P", aliases=aliases).records
+    [record] = read_page(text, "P", aliases=aliases).records
     assert record.commune == "Brest"
 
 

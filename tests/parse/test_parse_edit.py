@@ -6,7 +6,7 @@ import pytest
 
 from wikisync.errors import UnsafeEdit
 from wikisync.model import Change
-from wikisync.parse import apply_changes, escape_value, parse, parse_page, remove_param, set_param
+from wikisync.parse import apply_changes, escape_value, parse, read_page, remove_param, set_param
 from wikisync.parse.tree import parse_wikitext
 
 ALIGNED = """Avant.
@@ -236,7 +236,7 @@ def test_value_that_was_a_placeholder_comment_is_replaced() -> None:
     text = "{{Fiche initiative\n| site web = <!-- à compléter -->\n}}"
     new = set_param(text, "Fiche initiative", "site web", "https://a.example.org")
     assert new == "{{Fiche initiative\n| site web = https://a.example.org\n}}"
-    page = parse_page(new)
+    page = read_page(new)
     assert page.records[0].website == "https://a.example.org"
 
 

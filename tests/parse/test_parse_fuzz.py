@@ -18,7 +18,7 @@ from parse_strategies import FRAGMENT_LIST, WIKITEXT
 
 from wikisync.errors import UnsafeEdit
 from wikisync.model import Change
-from wikisync.parse import apply_changes, parse_page
+from wikisync.parse import apply_changes, read_page
 
 FUZZ_EXAMPLES = int(os.environ.get("WIKISYNC_FUZZ_EXAMPLES", "200"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,14 +35,14 @@ TRICKY = [
 def test_fuzz_read_and_write(cases: Callable[[str], None], text: str) -> None:
     """Reading returns problems, never raises; writing gives text or UnsafeEdit, nothing else."""
     cases("fuzz: read and write")
-    page = parse_page(text, "Fuzz")
+    page = read_page(text, "Fuzz")
     for record in page.records:
         change = Change("Fuzz", record.source, record.instance, "carte", None, "https://x", "fuzz")
         try:
             new = apply_changes(text, [change])
         except UnsafeEdit:
             continue
-        assert not parse_page(new).unsafe
+        assert not read_page(new).unsafe
 
 
 def corpus(count: int, seed: int = 352) -> list[str]:
@@ -61,10 +61,10 @@ DEBUG_SCRIPT = textwrap.dedent(
     """
     import json, sys
     from wikisync.errors import UnsafeEdit
-    from wikisync.parse import parse_page, set_param
+    from wikisync.parse import read_page, set_param
     texts = json.load(sys.stdin)
     for text in texts:
-        page = parse_page(text, "T")
+        page = read_page(text, "T")
         try:
             set_param(text, "Fiche initiative", "nom", "R&D & co")
         except UnsafeEdit:

@@ -12,7 +12,7 @@ import pytest
 
 from wikisync.errors import UnsafeEdit
 from wikisync.model import Change
-from wikisync.parse import apply_changes, parse_page
+from wikisync.parse import apply_changes, read_page
 from wikisync.parse.diff import unified_diff
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -39,7 +39,7 @@ def test_every_page_has_expected_records() -> None:
 @pytest.mark.parametrize("name", PAGES)
 def test_records_match_the_hand_checked_json(name: str) -> None:
     expected = expected_records(name)
-    page = parse_page(read(f"{name}.wiki"), expected["title"], aliases=ALIASES)
+    page = read_page(read(f"{name}.wiki"), expected["title"], aliases=ALIASES)
     assert page.to_dict() == expected
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from parse_strategies import BOT_VALUES, WIKITEXT, Infobox, infoboxes
 
 from wikisync.errors import UnsafeEdit
-from wikisync.parse import canonical, parse_page, parse_wikitext, remove_param, set_param
+from wikisync.parse import canonical, parse_wikitext, read_page, remove_param, set_param
 from wikisync.parse.names import param_key, template_key
 from wikisync.parse.records import Params
 from wikisync.parse.values import value_text
@@ -49,7 +49,7 @@ def test_any_text_parses_round_trips_and_serialises(
 ) -> None:
     cases("parse: any text round-trips")
     assert str(parse_wikitext(text)) == text
-    page = parse_page(text, "Titre")
+    page = read_page(text, "Titre")
     json.dumps(page.to_dict(), ensure_ascii=False)
     for record in page.records:
         assert set(page.problem_codes) - {"two-infoboxes"} <= set(record.problem_codes)
@@ -131,7 +131,7 @@ def test_set_on_any_text_either_works_or_refuses(cases: Callable[[str], None], b
     except UnsafeEdit:
         return
     cases("set: any text, edit applied")
-    page = parse_page(new)
+    page = read_page(new)
     assert not page.unsafe
     fiche = next(r for r in page.records if r.source == "fiche")
     assert fiche.map_link == (canonical(value) or None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wikisync.model import UNSAFE_CODES
-from wikisync.parse import PageReader, parse, parse_page
+from wikisync.parse import PageReader, parse, read_page
 from wikisync.schema import HubType, Schema
 
 
@@ -153,7 +153,7 @@ def test_one_field_under_two_names_is_a_duplicate() -> None:
     ],
 )
 def test_nobots(banner: str, denied: bool) -> None:
-    page = parse_page(banner + "\n{{Fiche initiative|type=informel|lat=1|lon=2}}")
+    page = read_page(banner + "\n{{Fiche initiative|type=informel|lat=1|lon=2}}")
     assert ("nobots" in page.problem_codes) == denied
     assert ("nobots" in page.records[0].problem_codes) == denied
     assert page.unsafe == denied
@@ -167,7 +167,7 @@ def test_bot_name_comes_from_the_schema() -> None:
 
 def test_page_problems_are_on_every_record_and_unsafe() -> None:
     text = "{{nobots}}{{Pôle ESS par région|région=Corse}}{{Pôle ESS|nom=A}}<!-- oups"
-    page = parse_page(text)
+    page = read_page(text)
     assert page.problem_codes == ["nobots", "unclosed-comment"]
     for record in page.records:
         assert {"nobots", "unclosed-comment"} <= set(record.problem_codes)
@@ -176,18 +176,18 @@ def test_page_problems_are_on_every_record_and_unsafe() -> None:
 
 
 def test_broken_page_still_reports_on_page_and_record() -> None:
-    page = parse_page("{{Fiche initiative\n| nom = X\n\nTexte.", "X")
+    page = read_page("{{Fiche initiative\n| nom = X\n\nTexte.", "X")
     [record] = page.records  # the value running into the text is not read (see broken.py)
     assert (record.source, record.name, record.params) == ("fiche", "X", {})
     assert page.problem_codes == ["broken-template"]
     assert "broken-template" in record.problem_codes
     assert page.unsafe
-    page = parse_page("Texte {{Lien|x", "Y")
+    page = read_page("Texte {{Lien|x", "Y")
     assert page.to_dict() == {"title": "Y", "problems": ["broken-template"], "records": []}
 
 
 def test_two_infoboxes_are_flagged_on_both() -> None:
-    page = parse_page("{{Fiche initiative|nom=A}}{{fiche initiative|nom=B}}{{Pôle ESS|nom=C}}")
+    page = read_page("{{Fiche initiative|nom=A}}{{fiche initiative|nom=B}}{{Pôle ESS|nom=C}}")
     a, b, row = page.records
     assert "two-infoboxes" in a.problem_codes and "two-infoboxes" in b.problem_codes
     assert "two-infoboxes" not in row.problem_codes
@@ -198,7 +198,7 @@ def test_two_infoboxes_are_flagged_on_both() -> None:
 def test_templates_in_comments_nowiki_and_pre_are_not_records() -> None:
     text = "<!-- {{Fiche initiative}} -->"
     text += "<nowiki>{{Fiche initiative}}</nowiki><pre>{{Pôle ESS}}</pre>"
-    page = parse_page(text)
+    page = read_page(text)
     assert page.records == []
     assert page.problems == []
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from splice_oracle import check_text
 
 from wikisync.errors import UnsafeEdit
-from wikisync.parse import parse_page, parse_wikitext, set_param
+from wikisync.parse import parse_wikitext, read_page, set_param
 
 EXAMPLES = int(os.environ.get("WIKISYNC_SPLICE_EXAMPLES", "300"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
@@ -86,7 +86,7 @@ def test_every_edit_of_any_text_is_one_splice_or_refused(
         cases: Callable[[str], None], text: str) -> None:
     counts: Counter[str] = Counter()
     check_text(text, counts)
-    page = parse_page(text, "P")
+    page = read_page(text, "P")
     assert ("control-character" in page.problem_codes) == bool(UNSTORABLE.search(text))
     cases("splice: texts")
     for key, count in counts.items():
@@ -123,7 +123,7 @@ def test_nul_page_is_read_whole_and_never_cut() -> None:
     text = "{{Fiche initiative|nom=X|commune=Brest}}\ntext\x00 after\n[[Catégorie:Test]]\n"
     assert str(parse_wikitext(text)) == text
     after = "début\x00 puis\n{{Fiche initiative|nom=Y|commune=Brest}}\n"
-    page = parse_page(after, "P")
+    page = read_page(after, "P")
     [record] = page.records
     assert (record.name, record.commune) == ("Y", "Brest")
     assert "control-character" in record.problem_codes

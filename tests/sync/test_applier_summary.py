@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from wikisync.config import Config, SafetyConfig
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 from wikisync.parse.edit import TemplateEditor
 from wikisync.schema import Schema
 from wikisync.store import Store
@@ -27,7 +27,7 @@ ROWS = ("{{Pôle ESS par région|région=Bretagne}}\n"
 
 def planned(text: str = ROWS) -> tuple[Plan, Context]:
     """The plan of the region page and its context."""
-    records = parse_page(text, TITLE).records
+    records = read_page(text, TITLE).records
     ctx = build_context(records, Schema(), RuleSet(), ())
     return plan(records, ctx), ctx
 

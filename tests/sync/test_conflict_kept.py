@@ -16,7 +16,7 @@ from wikisync.audit import audit_store
 from wikisync.audit.render import render_text, render_wikitext
 from wikisync.config import Config, SafetyConfig
 from wikisync.dataset import DatasetHub
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 from wikisync.parse.edit import TemplateEditor
 from wikisync.schema import Schema
 from wikisync.store import Store, StoredPage
@@ -42,7 +42,7 @@ def hub(**values: object) -> DatasetHub:
 
 def context(text: str, rules: RuleSet, *hubs: DatasetHub) -> Context:
     """The planning context of one stored page."""
-    return build_context(parse_page(text, TITLE).records, SCHEMA, rules, hubs)
+    return build_context(read_page(text, TITLE).records, SCHEMA, rules, hubs)
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def store(tmp_path: Path) -> Store:
 
 def run(wiki: FakeWiki, store: Store, ctx: Context, person: str | None) -> PageWriter:
     """Plan on the stored page, let ``person``'s text land before the first save, write."""
-    records = parse_page(wiki.text(TITLE) or "", TITLE).records
+    records = read_page(wiki.text(TITLE) or "", TITLE).records
     page_plan = plan(records, ctx)
     if person is not None:
         wiki.before_edit = lambda title: (wiki.put(title, person),
@@ -96,7 +96,7 @@ def test_the_audit_reports_the_kept_value_until_a_later_bot_edit(store: Store) -
     person = BASE.replace("| site web = \n", f"| site web = \n| carte = {PERSON}\n")
     ctx = context(BASE, RuleSet(dataset=True), hub(website=SITE))
     store.put_page(StoredPage(TITLE, 1, 0, 101, "2024-01-01T00:00:00Z", BASE),
-                   parse_page(BASE, TITLE).records)
+                   read_page(BASE, TITLE).records)
     run(wiki, store, ctx, person)
 
     diffs = [d for d in audit_store(store, None, None, Config()) if d.kind == "conflict-kept"]
@@ -157,14 +157,14 @@ def test_person_moves_the_point_the_dataset_overwrites_link_kept_too(store: Stor
 
 
 def test_changed_by_person_compares_the_planned_parameters_per_instance() -> None:
-    base = parse_page(BASE, TITLE).records
+    base = read_page(BASE, TITLE).records
     ctx = context(BASE, RuleSet())
     planned = plan_records(base, ctx)
-    same = parse_page(BASE.replace("Texte.", "Autre texte."), TITLE).records
-    other = parse_page(BASE.replace("| site web = \n", "| site web = \n| lien carte = X\n"),
+    same = read_page(BASE.replace("Texte.", "Autre texte."), TITLE).records
+    other = read_page(BASE.replace("| site web = \n", "| site web = \n| lien carte = X\n"),
                        TITLE).records
     assert changed_by_person(base, same, planned, SCHEMA) == set()
-    carte = parse_page(BASE.replace("| site web = \n", "| site web = \n| carte = X\n"),
+    carte = read_page(BASE.replace("| site web = \n", "| site web = \n| carte = X\n"),
                        TITLE).records
     [(template, instance, slot)] = changed_by_person(base, carte, planned, SCHEMA)
     assert (template, instance, slot) == ("Fiche initiative", 0, frozenset({"carte"}))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from wikisync.dataset import DatasetHub, load_dataset
 from wikisync.model import Change, Record
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 from wikisync.schema import Schema
 from wikisync.sync.planner import build_context, edit_summary, geocode_queries, plan
 from wikisync.sync.rules import RuleSet, map_link, same_link
@@ -20,7 +20,7 @@ SCHEMA = Schema()
 
 def fiche(text: str, title: str = "Pôle A") -> list[Record]:
     """The records of a one-fiche page."""
-    return parse_page("{{Fiche initiative\n" + text + "\n}}\n", title).records
+    return read_page("{{Fiche initiative\n" + text + "\n}}\n", title).records
 
 
 def changes(records: list[Record], rules: RuleSet | None = None,
@@ -112,8 +112,8 @@ def test_duplicated_target_param_is_not_written() -> None:
 
 
 def test_unsafe_and_nobots_pages_are_refused_by_the_plan() -> None:
-    nobots = parse_page("{{nobots}}{{Fiche initiative|latitude=48|longitude=-4}}", "N").records
-    two = parse_page("{{Fiche initiative|latitude=48|longitude=-4}}" * 2, "T").records
+    nobots = read_page("{{nobots}}{{Fiche initiative|latitude=48|longitude=-4}}", "N").records
+    two = read_page("{{Fiche initiative|latitude=48|longitude=-4}}" * 2, "T").records
     ctx = build_context(nobots + two, SCHEMA, RuleSet())
     result = plan(nobots + two, ctx)
     assert result.pages == []
@@ -121,7 +121,7 @@ def test_unsafe_and_nobots_pages_are_refused_by_the_plan() -> None:
 
 
 def test_row_uses_its_fiche_point_and_title() -> None:
-    records = fiche("| latitude = 48.5\n| longitude = -4", "Pôle B") + parse_page(
+    records = fiche("| latitude = 48.5\n| longitude = -4", "Pôle B") + read_page(
         "{{Pôle ESS|nom=Pôle B|fiche=Pôle B}}", "Région").records
     rules = RuleSet(link_pattern="https://m.example.org/{title}#{lat}/{lon}")
     found = {c.title: c.new for c in changes(records, rules)}
@@ -130,9 +130,9 @@ def test_row_uses_its_fiche_point_and_title() -> None:
 
 
 def test_row_naming_a_two_infobox_page_uses_the_infobox_of_its_name() -> None:
-    two = parse_page("{{Fiche initiative|nom=Pôle A|latitude=48|longitude=-4}}"
+    two = read_page("{{Fiche initiative|nom=Pôle A|latitude=48|longitude=-4}}"
                      "{{Fiche initiative|nom=Pôle B|latitude=47|longitude=-3}}", "Deux").records
-    rows = parse_page("{{Pôle ESS|nom=pôle b|fiche=Deux}}{{Pôle ESS|nom=Autre|fiche=Deux}}",
+    rows = read_page("{{Pôle ESS|nom=pôle b|fiche=Deux}}{{Pôle ESS|nom=Autre|fiche=Deux}}",
                       "Région").records
     rules = RuleSet(link_pattern="https://m.example.org/{lat}/{lon}")
     found = {c.instance: c.new for c in changes(two + rows, rules) if c.title == "Région"}
@@ -173,8 +173,8 @@ def test_geocoded_point_written_only_when_accepted() -> None:
 def test_samples_plan_fills_what_expected_md_lists() -> None:
     names = json.loads((SAMPLES / "pages.json").read_text(encoding="utf-8"))
     aliases = json.loads((SAMPLES / "expected.json").read_text())["template_redirects"]
-    records = [r for file, title in names.items() for r in parse_page(
-        (SAMPLES / "pages" / file).read_text(encoding="utf-8"), title, None, aliases).records]
+    records = [r for file, title in names.items() for r in read_page(
+        (SAMPLES / "pages" / file).read_text(encoding="utf-8"), title, aliases=aliases).records]
     dataset = load_dataset(SAMPLES / "dataset.csv")
     ctx = build_context(records, SCHEMA, RuleSet(dataset=True), dataset.hubs)
     result = plan(records, ctx)
@@ -188,7 +188,7 @@ def test_samples_plan_fills_what_expected_md_lists() -> None:
 
 def test_row_of_a_fiche_filled_by_the_dataset_gets_its_link_in_the_same_run() -> None:
     records = fiche("| nom = Pôle B\n| commune = Brest\n| latitude =\n| longitude =",
-                    "Pôle B") + parse_page("{{Pôle ESS|nom=Pôle B|fiche=Pôle B}}",
+                    "Pôle B") + read_page("{{Pôle ESS|nom=Pôle B|fiche=Pôle B}}",
                                            "Région").records
     dataset = (DatasetHub(where="line 2", name="Pôle B", commune="Brest", lat=48.5, lon=-4.0,
                           fiche="Pôle B"),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wikisync.parse import parse_page
+from wikisync.parse import read_page
 from wikisync.schema import Schema
 from wikisync.sync.planner import build_context, plan
 from wikisync.sync.rules import OWNABLE, RULE_NAMES, Rule, RuleId, RuleSet, rule_label
@@ -29,7 +29,7 @@ def test_labels_and_switches() -> None:
 
 
 def test_planned_changes_carry_typed_ids() -> None:
-    records = parse_page("{{Fiche initiative|nom=A|latitude=48|longitude=-4}}", "A").records
+    records = read_page("{{Fiche initiative|nom=A|latitude=48|longitude=-4}}", "A").records
     ctx = build_context(records, Schema(), RuleSet())
     [change] = [c for page in plan(records, ctx).pages for c in page.changes]
     assert change.rule is RuleId.MAP_LINKS and change.rule == "map_links"

@@ -1,4 +1,8 @@
-"""``wikisync parse`` and ``wikisync set``: read or edit one page's wikitext, no wiki needed."""
+"""``wikisync parse`` and ``wikisync set``: read or edit one page's wikitext, no wiki needed.
+
+Both are thin layers over the public API (``wikisync.read_page``, ``set_param``,
+``remove_param``; docs/api.md): this module adds files, aliases and printing.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,11 @@ from typing import BinaryIO
 
 import click
 
+from wikisync import PageParse, Record, read_page, remove_param, set_param
 from wikisync.cli.main import AppContext, cli, pass_app, store_option
 from wikisync.errors import UsageError
-from wikisync.model import Record
-from wikisync.parse import PageParse, PageReader, set_param
+from wikisync.parse import PageReader
 from wikisync.parse.diff import unified_diff
-from wikisync.parse.edit import remove_param
 from wikisync.parse.names import Aliases, template_key
 from wikisync.parse.page import scan
 from wikisync.parse.tree import parse_wikitext
@@ -182,10 +185,10 @@ def parse_command(app: AppContext, file: str, title: str | None, fmt: str,
       wikisync parse - --title "Pôles ESS en Bretagne" --format table < page.wiki
     """
     text = read_text(file)
-    alias_map = all_aliases(app, store_path, aliases)
-    reader = PageReader(schema_of(app), alias_map)
-    page = reader.read(text, default_title(file) if title is None else title)
-    report_aliases(alias_map, applied_aliases(text, reader))
+    schema, alias_map = schema_of(app), all_aliases(app, store_path, aliases)
+    page = read_page(text, default_title(file) if title is None else title, schema=schema,
+                     aliases=alias_map)
+    report_aliases(alias_map, applied_aliases(text, PageReader(schema, alias_map)))
     if fmt == "table":
         write_out(format_table(page))
     else:

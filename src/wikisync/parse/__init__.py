@@ -14,7 +14,7 @@ from wikisync.parse.edit import (
 )
 from wikisync.parse.escape import escape_value
 from wikisync.parse.names import Aliases, TemplateMatcher, param_key, template_key
-from wikisync.parse.page import PageParse, PageReader, parse, parse_page
+from wikisync.parse.page import PageParse, PageReader, parse, read_page
 from wikisync.parse.tree import parse_wikitext, tokenizer_for
 from wikisync.parse.values import canonical, clean, decode_entities, fold_key
 
@@ -36,7 +36,7 @@ __all__ = [
     "fold_key",
     "param_key",
     "parse",
-    "parse_page",
+    "read_page",
     "parse_wikitext",
     "refuse_unsafe_page",
     "remove_param",

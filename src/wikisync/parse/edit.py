@@ -39,6 +39,7 @@ INEXACT = "inexact-edit"  # the result is not the one splice with everything els
 POSITIONAL = "positional-shift"  # removing it would renumber later positional parameters
 BROKEN = "broken-result"  # the edited page would be unsafe or lose/gain a record template
 MISSING = "missing-instance"
+PRESENT = "param-present"  # ``add_param`` of a parameter the template already gives
 
 
 @dataclass
@@ -145,6 +146,18 @@ class TemplateEditor:
         """The record templates of a page, in order: an edit must not add or lose one."""
         kinds = (self.reader.matcher.kind(str(t.name)) for t in found.templates)
         return [kind for kind in kinds if kind is not None]
+
+    def refuse_present(self, text: str, change: Change) -> None:
+        """Refuse adding a parameter the instance already gives (by any name of its field)."""
+        found = Tree.read(text).found
+        refuse_unsafe_page(self.reader.read_scan(found, change.title))
+        spot = self._locate(found, change)
+        index = _index(spot)
+        if index is not None:
+            given = param_key(str(spot.template.params[index].name))
+            raise UnsafeEdit(f"{change.title or 'page'}: {change.param} is already given in "
+                             f"{change.template} #{change.instance} ({given}): add never "
+                             "replaces a value", (PRESENT,))
 
     def target_names(self, param: str) -> tuple[str, ...]:
         """The parameter names a change of ``param`` writes: its own, then its field's others."""
@@ -333,14 +346,24 @@ def apply_changes(text: str, changes: Iterable[Change], schema: Schema | None = 
 def set_param(text: str, template: str, param: str, value: str, *, instance: int = 0,
               schema: Schema | None = None, aliases: Aliases | None = None,
               raw: bool = False, title: str = "") -> str:
-    """Set one parameter of one template instance; ``value`` is escaped unless ``raw``."""
+    """Set one parameter of one template instance (added when absent); escaped unless ``raw``."""
     change = Change(title, template, instance, param, None, value, "set")
     return apply_changes(text, [change], schema, aliases, raw=raw)
+
+
+def add_param(text: str, template: str, param: str, value: str, *, instance: int = 0,
+              schema: Schema | None = None, aliases: Aliases | None = None,
+              raw: bool = False, title: str = "") -> str:
+    """Add one parameter the template instance lacks, as one piece before its ``}}``."""
+    editor = TemplateEditor(schema, aliases)
+    change = Change(title, template, instance, param, None, value, "add")
+    editor.refuse_present(text, change)
+    return editor.apply(text, [change], raw=raw)
 
 
 def remove_param(text: str, template: str, param: str, *, instance: int = 0,
                  schema: Schema | None = None, aliases: Aliases | None = None,
                  title: str = "") -> str:
-    """Remove one parameter (and only it) from one template instance."""
+    """Remove one parameter (and only it) from one template instance; absent: text as is."""
     change = Change(title, template, instance, param, None, None, "remove")
     return apply_changes(text, [change], schema, aliases)

@@ -1,6 +1,6 @@
 """A whole page read: its records and the page-level problems (nobots, broken markup).
 
-``parse_page`` never raises: a page too broken to hold any template still comes back as a
+``read_page`` never raises: a page too broken to hold any template still comes back as a
 ``PageParse`` with no records and the problems that say why it must not be edited.
 """
 
@@ -274,14 +274,20 @@ def _problem_order(problem: Problem) -> int:
     return PROBLEM_CODES.index(problem.code) if problem.code in PROBLEM_CODES else 99
 
 
-def parse_page(text: str, title: str = "", schema: Schema | None = None,
-               aliases: Aliases | None = None) -> PageParse:
-    """Read one page: its records (fiche, rows, region) and its page-level problems."""
+def read_page(text: str, title: str = "", *, schema: Schema | None = None,
+              aliases: Aliases | None = None) -> PageParse:
+    """Read one page: its records (fiche, rows, region) and its page-level problems.
+
+    Never raises: broken markup, ``{{nobots}}`` and the like are ``Problem``s (those that
+    forbid an edit have ``unsafe``). ``schema`` gives the template and parameter names (the
+    built-in ``Schema()`` by default); ``aliases`` maps a template (``Fiche initiative`` or a
+    kind: ``fiche``, ``region``, ``row``) to the names of its redirects.
+    """
     return PageReader(schema, aliases).read(text, title)
 
 
 def parse(text: str, title: str = "", schema: Schema | None = None,
           aliases: Aliases | None = None) -> list[Record]:
     """The records of one page (page-level problems are on every record)."""
-    return parse_page(text, title, schema, aliases).records
+    return read_page(text, title, schema=schema, aliases=aliases).records
 
