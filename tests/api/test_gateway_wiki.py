@@ -201,7 +201,7 @@ def test_the_wiki_itself_refuses_a_stale_base(
 ) -> None:
     """Without our pre-check, ``baserevid`` alone makes MediaWiki refuse an overlapping
     edit, even when the human saved in the same second as the base revision."""
-    gateway.editor.check_first = False
+    gateway.sender.check_first = False
     title = unique_title("Conflit serveur")
     devwiki.import_pages({title: "Texte initial"})
     base = gateway.read_page(title)
@@ -215,7 +215,7 @@ def test_a_merge_by_the_wiki_keeps_the_human_edit_and_is_counted(
     devwiki: DevWiki, gateway: Gateway, editor_client: MiniClient, unique_title: Titles,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    gateway.editor.check_first = False
+    gateway.sender.check_first = False
     title = unique_title("Fusion")
     lines = [f"ligne {i}" for i in range(8)]
     devwiki.import_pages({title: "\n".join(lines)})
@@ -241,7 +241,7 @@ def test_edit_of_a_deleted_page_is_page_missing(
     assert "delete" in answer, answer
     with pytest.raises(PageMissing):
         gateway.edit(title, "recréée par erreur", base, "wikisync: test")
-    gateway.editor.check_first = False  # the wiki refuses it too (nocreate/starttimestamp)
+    gateway.sender.check_first = False  # the wiki refuses it too (nocreate/starttimestamp)
     with pytest.raises(PageMissing):
         gateway.edit(title, "recréée par erreur", base, "wikisync: test")
     assert gateway.read_page(title).missing
@@ -296,11 +296,11 @@ def test_find_landed_recognises_our_edit_only(devwiki: DevWiki, gateway: Gateway
     devwiki.import_pages({title: "v0"})
     base = gateway.read_page(title)
     request = EditRequest(title=title, text="v1", summary="wikisync: lien carte", base=base)
-    assert gateway.editor.find_landed(request) is None
+    assert gateway.sender.find_landed(request) is None
     revid = gateway.edit(title, "v1", base, "wikisync: lien carte")
-    assert gateway.editor.find_landed(request) == revid
+    assert gateway.sender.find_landed(request) == revid
     other = EditRequest(title=title, text="v1", summary="autre résumé", base=base)
-    assert gateway.editor.find_landed(other) is None
+    assert gateway.sender.find_landed(other) is None
 
 
 # --- the check command -------------------------------------------------------------------
