@@ -78,7 +78,7 @@ def test_no_wait_is_announced_in_a_dry_run_and_past_the_total_the_count_stands_a
                       on_wait=waits.append) as session:
         session.writer.write("A", add_carte, ["r"], "s")
     assert waits == []
-    assert EditWait(4, 3, 2.4).line == "edit 4 · next in 2 s"
+    assert EditWait(4, 3, 2.4).line == "edit 4 · next in 3 s"
     assert EditWait(1, None, 0).line == "edit 1 · next in 0 s"
 
 

@@ -51,6 +51,7 @@ from wikisync.ops.status import (
 )
 from wikisync.store import Store
 from wikisync.sync.wiki import connect_store, ensure_store_of
+from wikisync.ui import progress_for
 
 if TYPE_CHECKING:  # annotations only
     from wikisync.write import Report, WriteOutcome
@@ -116,10 +117,13 @@ def _print_failure(exc: WikisyncError, as_json: bool, status: str = "failed") ->
 @click.option("--audit-report", type=click.Path(dir_okay=False),
               help="Write the audit report there (.html, .json, .csv, .wiki, else text).")
 @click.option("--publish", metavar="TITLE", help="Publish the audit report on this page.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 for every page left undone, also those known from an earlier run.")
 @scope_options
 @store_option
 @pass_app
 def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int | None,
+                strict: bool,
                 as_json: bool, wait: bool, do_audit: bool, audit_report: str | None,
                 publish: str | None, titles: tuple[str, ...], prefixes: tuple[str, ...],
                 store_path: str | None) -> None:
@@ -140,13 +144,18 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
     from wikisync.ops.report import summary, summary_lines
 
     options = RunOptions(dry_run=dry_run, no_write=no_write, titles=titles, prefixes=prefixes,
-                         audit=do_audit, audit_report=audit_report, publish=publish)
+                         audit=do_audit, audit_report=audit_report, publish=publish,
+                         strict=strict)
     try:
+        waits = progress_for(quiet=app.verbosity < 0)
         config = config_with_flags(app, max_edits=max_edits)
         state = state_file(app, store_path)
         with run_lock(state, "run", wait=wait, on_wait=waiting), Store(state) as store:
-            result = run_cycle(store, config, options,
-                               out=_run_reporter(app, as_json))
+            try:
+                result = run_cycle(store, config, options, out=_run_reporter(app, as_json),
+                                   on_wait=waits.on_wait)
+            finally:
+                waits.close()
     except LockBusy as exc:
         _print_failure(exc, as_json, "busy")
         raise click.exceptions.Exit(EXIT_OK) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import click
@@ -85,11 +85,15 @@ def summary(result: SyncResult) -> list[str]:
     count = result.count("dry-run" if result.dry_run else "edited")
     lines.append(f"{done}: {count}, unchanged: {result.count('unchanged')}, "
                  f"skipped: {result.count('skipped')}, not tried: {result.count('stopped')}")
-    lines += [f"  {outcome_line(o)}" for o in result.outcomes if o.failed][:MAX_LISTED]
+    lines += [f"  {outcome_line(o)}{known_tail(result.known, o.title, o.reason or o.status)}"
+              for o in result.outcomes if o.failed][:MAX_LISTED]
     if result.conflicts:
         lines.append(f"edit conflicts: {result.conflicts} (re-planned on the human's text)")
     lines += [kept_line(title, kept) for title, kept in result.kept][:MAX_LISTED]
-    lines += _notes("refused (not edited)", result.plan.refused)
+    lines += _notes("refused (not edited)", result.plan.refused, result.known)
+    if result.known:
+        lines.append(f"known: {len(result.known)} left undone as in an earlier run, unchanged "
+                     "since (not counted in the exit code unless --strict)")
     lines += _notes("note", result.plan.notes)
     lines += _geocoding(result)
     if result.stopped:
@@ -106,8 +110,16 @@ def kept_line(title: str, kept: Kept) -> str:
             f"({kept.reason}; not written: {change.new!r})")
 
 
-def _notes(label: str, notes: list[Note]) -> list[str]:
-    lines = [f"{label}: {n.title} ({n.kind}: {n.detail})" for n in notes[:MAX_LISTED]]
+def known_tail(known: Mapping[tuple[str, str], int], title: str, reason: str) -> str:
+    """`` — known, unchanged since run N`` for a page left undone as in an earlier run."""
+    run = known.get((title, str(reason)))
+    return "" if run is None else f" — known, unchanged since run {run}"
+
+
+def _notes(label: str, notes: list[Note],
+           known: Mapping[tuple[str, str], int] | None = None) -> list[str]:
+    lines = [f"{label}: {n.title} ({n.kind}: {n.detail}){known_tail(known or {}, n.title, n.kind)}"
+             for n in notes[:MAX_LISTED]]
     if len(notes) > MAX_LISTED:
         lines.append(f"{label}: ... and {len(notes) - MAX_LISTED} more")
     return lines
@@ -135,21 +147,25 @@ def _geocoding(result: SyncResult) -> list[str]:
               help="Turn the geocoding rule on or off for this run.")
 @click.option("--accept-geocoded", is_flag=True, help="Write the geocoded coordinates.")
 @click.option("--max-edits", type=click.IntRange(min=0), help="Make at most N edits.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 for every page left undone, also those known from an earlier run.")
 @scope_options
 @store_option
 @pass_app
 def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | None,
                  encoding: str | None, sheet: str | None,
                  only: tuple[str, ...], geocode: bool | None, accept_geocoded: bool,
-                 max_edits: int | None, titles: tuple[str, ...], prefixes: tuple[str, ...],
+                 max_edits: int | None, strict: bool, titles: tuple[str, ...],
+                 prefixes: tuple[str, ...],
                  store_path: str | None) -> None:
     """Apply the write rules (map links, dataset, geocoding) to the wiki.
 
     Pulls first (incremental), plans from the store, then for each page reads it again,
     re-plans on that text and makes one edit with all its changes; then refills the
     generated lists ({{Liste pôles ESS}} blocks) that need it (not with --rule). --dry-run
-    prints the diffs instead. Exit 0 done, 1 some planned pages left undone, 3 wiki stopped
-    us.
+    prints the diffs instead. Exit 0 done (unsafe pages left undone as in an earlier run,
+    at the same revision, do not count), 1 some planned pages left undone (--strict: any),
+    3 wiki stopped us.
 
     \b
     Example:
@@ -163,14 +179,15 @@ def sync_command(app: AppContext, dry_run: bool, no_pull: bool, dataset: str | N
                                geocode=geocode, accept_geocoded=accept_geocoded,
                                max_edits=max_edits)
     options = SyncOptions(dry_run=dry_run, pull=not no_pull, only=only, titles=titles,
-                          prefixes=prefixes)
+                          prefixes=prefixes, strict=strict)
     progress = progress_for(quiet=app.verbosity < 0 or dry_run)
     report = reporter(app, colour=sys.stdout.isatty())
     with locked_store(app, "sync", store_path) as store:
         try:
             gateway = connect_store(config.require_wiki(), store)
             result = sync_and_lists(gateway, store, config, options, lists=not only,
-                                    out=report, progress=progress)
+                                    out=report, progress=progress,
+                                    on_wait=progress.on_wait)
         finally:
             getattr(progress, "close", lambda: None)()
     for line in summary(result):

@@ -40,7 +40,8 @@ from wikisync.store.store import now_iso
 from wikisync.sync.pull import PullProgress, PullResult, pull
 from wikisync.sync.run import SyncOptions, SyncResult
 from wikisync.sync.wiki import ensure_gateway_wiki
-from wikisync.write import Report, Status, Tally, WriteOutcome
+from wikisync.write import Reason, Report, Status, Tally, WriteOutcome
+from wikisync.write.progress import OnWait
 
 log = logging.getLogger("wikisync.ops")
 
@@ -59,6 +60,7 @@ class RunOptions:
     audit_report: str | None = None
     audit_format: str | None = None
     publish: str | None = None
+    strict: bool = False  # every page left undone counts, known ones too (``--strict``)
 
     @property
     def audits(self) -> bool:
@@ -109,12 +111,16 @@ class CycleResult:
 
     @property
     def partial(self) -> bool:
-        """Whether something planned was left undone (``{{nobots}}`` pages aside)."""
+        """Whether something planned was left undone (nobots and known pages aside)."""
         if self.sync is not None and self.sync.exit_code:
-            return True
-        if self.generate is not None and self.generate.exit_code:
-            return True
-        return self.tally.undone > 0
+            return True  # its lists' pages too (one session), known ones aside unless strict
+        published = self.published
+        return bool(published and published.failed and published.reason != Reason.NOBOTS)
+
+    @property
+    def known(self) -> dict[tuple[str, str], int]:
+        """Pages left undone as in an earlier run: (title, reason) -> the run that said so."""
+        return dict(self.sync.known) if self.sync else {}
 
     @property
     def status(self) -> RunStatus:
@@ -143,8 +149,10 @@ class Cycle:
     def __init__(self, store: Store, config: Config, options: RunOptions, *,
                  connect_to: GatewayFactory | None = None,
                  out: Report | None = None, progress: PullProgress | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 on_wait: OnWait | None = None) -> None:
         self.store = store
+        self.on_wait = on_wait
         self.config = config
         self.options = options
         self.connect_to = connect_to or (lambda wiki: connect(wiki, sleep))
@@ -210,9 +218,11 @@ class Cycle:
         if self._skip_writes("sync") | self._skip_writes("generated lists"):
             return
         assert self.gateway is not None
-        options = replace(self._scope(), dry_run=self.options.dry_run, pull=False)
+        options = replace(self._scope(), dry_run=self.options.dry_run, pull=False,
+                          strict=self.options.strict)
         steps = SyncSteps(self.gateway, self.store, self.config, options,
                           max_edits=self._remaining(), out=self.out, progress=self.progress,
+                          on_wait=self.on_wait,
                           sleep=self.sleep)
         self.result.sync = steps.result
         try:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 SUMMARY_KEYS = ("status", "exit_code", "run_id", "started", "seconds", "dry_run", "no_write",
                 "pull", "pages_read", "edits", "skips", "problems", "requests", "store",
-                "exports", "audit", "notes", "error")
+                "exports", "audit", "notes", "error", "known")
 
 
 def edits_by_rule(result: CycleResult) -> dict[str, int]:
@@ -70,6 +70,8 @@ def summary(result: CycleResult) -> dict[str, Any]:
         "exports": [{"format": e.key, "path": e.path, "items": e.items, "changed": e.changed}
                     for e in result.exports],
         "audit": _audit(result), "notes": list(result.notes), "error": result.error,
+        "known": [{"title": title, "reason": reason, "since_run": run}
+                  for (title, reason), run in sorted(result.known.items())],
     }
     return {key: data[key] for key in SUMMARY_KEYS}
 
@@ -90,6 +92,8 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
     edits, skips = data["edits"], data["skips"]
     lines.append(f"{verb}: {edits['total']} ({counted(edits['by_rule'])})")
     lines.append(f"skipped: {skips['total']} ({counted(skips['by_reason'])})")
+    lines += [f"  known, unchanged since run {k['since_run']}: {k['title']} ({k['reason']})"
+              for k in data.get("known", [])]
     problems = data["problems"]
     lines.append(f"problems: {problems['total']} ({counted(problems['by_code'])})")
     lines.extend(_export_lines(data["exports"], data["dry_run"]))

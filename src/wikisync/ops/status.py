@@ -20,6 +20,7 @@ from wikisync.schema import Schema
 from wikisync.store import RunInfo, Store
 from wikisync.store.runs import RunKind
 from wikisync.write import read_shutoff
+from wikisync.write.left import KNOWABLE, LeftPage, latest_left
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class StoreStatus:
     problems: dict[str, int] = field(default_factory=dict)
     running: LockInfo | None = None
     lists_ignored: list[tuple[str, str]] = field(default_factory=list)  # (title, where)
+    left: list[LeftPage] = field(default_factory=list)  # left undone by the latest writing run
 
 
 @dataclass
@@ -118,6 +120,7 @@ def store_status(state_path: str, now: datetime | None = None,
         status.checkpoint_age = age_seconds(store.checkpoint, now)
         status.pages, status.records = store.page_count(), store.record_count()
         status.problems = dict(sorted(store.problem_counts().items()))
+        status.left = latest_left(store)
         if schema is not None:
             status.lists_ignored = misplaced_openers(store, schema)
     return status
@@ -207,6 +210,22 @@ def store_lines(status: StoreStatus, now: datetime | None = None) -> list[str]:
     counted = ", ".join(f"{code} {n}" for code, n in status.problems.items())
     lines.append(f"open problems: {total}" + (f" ({counted})" if counted else ""))
     lines.append(ignored_line(status.lists_ignored))
+    return lines + left_lines(status.left)
+
+
+def left_lines(left: list[LeftPage], shown: int = 10) -> list[str]:
+    """The pages the latest writing run left undone, each with the run that first said so."""
+    lines = [f"left undone by the latest writing run: {len(left) or 'none'}"]
+    for page in left[:shown]:
+        if page.first_run == page.last_run:
+            since = f"new in run {page.last_run}"
+        elif page.reason in KNOWABLE:
+            since = f"known, unchanged since run {page.first_run}"
+        else:
+            since = f"since run {page.first_run}"
+        lines.append(f"  {page.title} ({page.reason}, r{page.revid}): {since}")
+    if len(left) > shown:
+        lines.append(f"  ... and {len(left) - shown} more")
     return lines
 
 

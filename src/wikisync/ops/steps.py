@@ -23,12 +23,14 @@ from typing import Any
 
 from wikisync.api import Gateway
 from wikisync.config import Config
+from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK
 from wikisync.generate.run import GenerateResult, generate_blocks
 from wikisync.store import Store
 from wikisync.sync.geocode import Lookup
 from wikisync.sync.pull import PullProgress
 from wikisync.sync.run import SyncOptions, SyncResult, SyncRun
 from wikisync.write import PageWriter, Report
+from wikisync.write.progress import OnWait
 
 
 class SyncSteps:
@@ -37,10 +39,10 @@ class SyncSteps:
     def __init__(self, gateway: Gateway, store: Store, config: Config, options: SyncOptions,
                  *, lists: bool = True, max_edits: int | None = None,
                  out: Report | None = None, progress: PullProgress | None = None,
-                 geocoder: Lookup | None = None,
+                 geocoder: Lookup | None = None, on_wait: OnWait | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.runner = SyncRun(gateway, store, config, options, out=out, progress=progress,
-                              geocoder=geocoder, sleep=sleep)
+                              geocoder=geocoder, sleep=sleep, on_wait=on_wait)
         self.runner.max_edits = max_edits
         self.with_lists = lists
         self.lists: GenerateResult | None = None  # None: the lists step did not run
@@ -69,7 +71,14 @@ class SyncSteps:
         finally:
             runner.settle(writer)
         runner.result.lists = True
-        runner.result.lists_exit = self.lists.exit_code
+        note_lists(self.lists, runner.result)
+
+
+def note_lists(lists: GenerateResult, result: SyncResult) -> None:
+    """The lists' verdict in the sync's result: their refused pages join the pages left
+    undone (where known ones are told apart), their own exit covers the lists' errors."""
+    result.lists_refused = list(lists.refused)
+    result.lists_exit = EXIT_DIFFERENCES if lists.errors or lists.misplaced else EXIT_OK
 
 
 def sync_and_lists(gateway: Gateway, store: Store, config: Config, options: SyncOptions,

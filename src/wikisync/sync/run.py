@@ -10,6 +10,8 @@ Exit code: 0 when everything planned was done (or nothing was needed); 1 when a 
 page was left undone for any reason but ``{{nobots}}`` (unsafe page, edit conflict twice,
 protection, filter, deleted page, shutoff, ``--max-edits``), a geocoding query failed, or
 a change was kept back after a conflict (a person's value stands: someone should look);
+an unsafe page left undone at the same revision as in an earlier run is *known*
+(``write.left``) and does not count, unless ``strict`` (``--strict``);
 read-only wiki, blocked account, unreachable wiki raise (exit 3).
 """
 
@@ -43,6 +45,8 @@ from wikisync.write import (
     WriteOutcome,
     WriteSession,
 )
+from wikisync.write.left import LeftPage, at_revisions
+from wikisync.write.progress import OnWait
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class SyncOptions:
     only: tuple[str, ...] = ()  # run only these rules (among those that are on)
     titles: tuple[str, ...] = ()  # scope: these pages only...
     prefixes: tuple[str, ...] = ()  # ...and/or pages whose title starts so
+    strict: bool = False  # every page left undone counts, known ones too (``--strict``)
 
     def in_scope(self, title: str) -> bool:
         """Whether the run may look at (and write) this page."""
@@ -79,6 +84,9 @@ class SyncResult:
     conflicts: int = 0  # edit conflicts met (each re-planned on the human's text once)
     lists: bool = False  # whether the generated lists step ran (``ops.steps``)
     lists_exit: int = EXIT_OK  # the generated lists step's own verdict (bad opener params…)
+    lists_refused: list[tuple[str, str, str]] = field(default_factory=list)  # title, why, detail
+    known: dict[tuple[str, str], int] = field(default_factory=dict)  # (title, why) -> run
+    strict: bool = False  # known pages count too
 
     def count(self, status: str) -> int:
         """How many pages ended with this status."""
@@ -97,10 +105,17 @@ class SyncResult:
     @property
     def exit_code(self) -> int:
         """0 all done, 1 partial (see the module doc)."""
-        refused = [n for n in self.plan.refused if n.kind != "nobots"]
         errors = self.geocoding.errors if self.geocoding else []
-        partial = self.undone or refused or errors or self.lists_exit or self.kept
+        partial = self.attention or errors or self.lists_exit or self.kept
         return EXIT_DIFFERENCES if partial else EXIT_OK
+
+    @property
+    def attention(self) -> list[tuple[str, str]]:
+        """(page, reason) left undone (nobots aside) that is not known, or all with strict."""
+        left = [(o.title, str(o.reason or o.status)) for o in self.undone]
+        left += [(n.title, n.kind) for n in self.plan.refused if n.kind != "nobots"]
+        left += [(title, why) for title, why, _ in self.lists_refused if why != "nobots"]
+        return [item for item in left if self.strict or item not in self.known]
 
     def counts(self) -> dict[str, Any]:
         """The run log's counts."""
@@ -112,7 +127,7 @@ class SyncResult:
             "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
             "not_tried": self.count("stopped"), "reasons": reasons,
             "refused": len(self.plan.refused), "conflicts": self.conflicts,
-            "kept": len(self.kept),
+            "kept": len(self.kept), "known": len(self.known),
             "requests": self.requests,
             "seconds": round(self.seconds, 3), "stopped": self.stopped,
         }
@@ -139,7 +154,8 @@ class SyncRun:
     def __init__(self, gateway: Gateway, store: Store, config: Config, options: SyncOptions,
                  *, out: Report | None = None, progress: PullProgress | None = None,
                  geocoder: Lookup | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 on_wait: OnWait | None = None) -> None:
         self.gateway = gateway
         self.store = store
         self.config = config
@@ -148,11 +164,13 @@ class SyncRun:
         self.progress = progress or (lambda event: None)
         self.geocoder = geocoder
         self.sleep = sleep
+        self.on_wait = on_wait
         self.rules = rule_set(config, options)
         self.max_edits: int | None = None  # None: ``[safety] max_edits`` (the writer's)
         self._before: dict[str, int] = {}
         self._started = time.monotonic()
-        self.result = SyncResult(run_id=0, dry_run=options.dry_run, rules=self.rules.names)
+        self.result = SyncResult(run_id=0, dry_run=options.dry_run, rules=self.rules.names,
+                                 strict=options.strict)
 
     def run(self) -> SyncResult:
         """Do the whole sync and log it; StopRun and wiki failures propagate after logging."""
@@ -171,9 +189,20 @@ class SyncRun:
 
     def session(self) -> WriteSession:
         """The sync's write session (kind ``sync``); its run log counts are ``counts()``."""
-        return WriteSession(self.gateway, self.store, self.config, RunKind.SYNC,
+        session = WriteSession(self.gateway, self.store, self.config, RunKind.SYNC,
                             dry_run=self.options.dry_run, out=self.out, sleep=self.sleep,
-                            max_edits=self.max_edits, counts=self._final_counts)
+                            max_edits=self.max_edits, counts=self._final_counts,
+                            on_wait=self.on_wait)
+        session.refusals = self.refusals  # at its end: the plan's and the lists' refusals
+        session.known = self.result.known  # filled in place when the session ends
+        return session
+
+    def refusals(self) -> list[LeftPage]:
+        """The pages the plan and the lists refused (nobots aside), at their stored revision."""
+        notes = [(n.title, n.kind, n.detail) for n in self.result.plan.refused]
+        left = [(title, why, detail, None) for title, why, detail
+                in notes + self.result.lists_refused if why != "nobots"]
+        return at_revisions(self.store, left)
 
     def apply(self, writer: PageWriter) -> None:
         """Plan, then write (or show) every planned page through ``writer``."""
@@ -183,6 +212,7 @@ class SyncRun:
         result.plan = self._plan(records, ctx)
         editor = TemplateEditor(self.config.schema, self.store.get_json(META_REDIRECTS, {}))
         total = len(result.plan.pages)
+        writer.expect(total)
         self.progress(PullEvent("read", 0, total, message="syncing pages"))
         try:
             apply_plan(result.plan, writer, ctx, editor, self._step)

@@ -7,6 +7,7 @@ how many the callers expect (``PageWriter.expect``), and how long the throttle
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ class EditWait:
         """``edit 3/12 · next in 7 s`` (``edit 13`` once past the expected total)."""
         known = self.total is not None and self.edit <= self.total
         count = f"{self.edit}/{self.total}" if known else str(self.edit)
-        return f"edit {count} · next in {round(self.wait)} s"
+        return f"edit {count} · next in {math.ceil(self.wait)} s"
 
 
 OnWait = Callable[[EditWait], None]

@@ -55,6 +55,7 @@ class WriteSession:
         self.details: dict[str, Any] = {}  # added to the tally's counts (title, …)
         self.status: RunStatus | None = None  # the caller's verdict, if it has one
         self.refused: list[LeftPage] = []  # pages the caller refused before writing
+        self.refusals: Callable[[], list[LeftPage]] = lambda: []  # more, asked at the end
         self.known: Known = {}  # left undone as in an earlier run (after the block)
         self.run_id = 0
         self._writer: PageWriter | None = None
@@ -82,13 +83,14 @@ class WriteSession:
                  trace: TracebackType | None) -> None:
         """Log the run's end: its status and counts (errors propagate)."""
         if error is None:
-            self.known = settle_left(self.store, self.run_id, self.left(),
-                                     record=not self.dry_run)
+            self.known.update(settle_left(self.store, self.run_id, self.left(),
+                                          record=not self.dry_run))
         self.store.finish_run(self.run_id, self._final_status(error), self._counts())
 
     def left(self) -> list[LeftPage]:
         """The pages this run left undone: the caller's refusals, then the writer's."""
-        return self.refused + at_revisions(self.store, left_of(self.writer.outcomes))
+        found = at_revisions(self.store, left_of(self.writer.outcomes))
+        return self.refused + self.refusals() + found
 
     def _final_status(self, error: BaseException | None) -> RunStatus:
         """How the run ended (see the module doc)."""
