@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from wikisync.config import (
     _KNOWN,
     Config,
+    ExportConfig,
+    GenerateConfig,
     GeocodeConfig,
     RulesConfig,
     load_config,
@@ -222,12 +226,15 @@ def test_every_section_is_typed(tmp_path: Path) -> None:
     assert config.geocode == GeocodeConfig(write=True, domain="127.0.0.1:8", scheme="http",
                                            min_delay=0.0, min_score=0.7, timeout=3.0)
     assert isinstance(config.geocode.timeout, float)
-    assert config.templates_dir == str(tmp_path / "mes-gabarits")
-    assert config.region_blocks is True and config.fiche_title == "{name} ({commune})"
-    assert config.exports == {"geojson": str(tmp_path / "carte.geojson")}
+    assert config.generate == GenerateConfig(templates=str(tmp_path / "mes-gabarits"),
+                                             region_blocks=True, fiche_title="{name} ({commune})")
+    assert config.export == ExportConfig(geojson=str(tmp_path / "carte.geojson"))
+    assert config.export.files() == {"geojson": str(tmp_path / "carte.geojson")}
     assert (config.dataset.path, config.dataset.encoding, config.dataset.sheet) == (
         str(tmp_path / "ref.csv"), "cp1252", "Pôles")
-    assert {f for f in Config.__dataclass_fields__} >= {"rules", "geocode"}
+    assert {f for f in Config.__dataclass_fields__} >= {"rules", "geocode", "generate", "export"}
+    assert not {"templates_dir", "region_blocks", "fiche_title", "exports"} & set(
+        Config.__dataclass_fields__)  # [generate] and [export] only as their own sections
     assert "raw" not in Config.__dataclass_fields__
 
 
@@ -257,6 +264,10 @@ def test_dataset_rule_follows_the_dataset_path_unless_set(tmp_path: Path) -> Non
         ("[generate]\nlists = true\n", r"unknown key \[generate\] lists"),
         ("[export]\ngeojson = 3\n", r"\[export\]: geojson must be str, not int"),
         ("[export]\nshapefile = 'x.shp'\n", r"unknown key \[export\] shapefile"),
+        ("[generate]\nfiche_title = 3\n", r"\[generate\]: fiche_title must be str, not int"),
+        ("[generate]\nregion_blocks = 1\n", r"\[generate\]: region_blocks must be bool, not int"),
+        ("[export]\nhtml = true\n", r"\[export\]: html must be str, not bool"),
+        ("[export]\njson = ['a']\n", r"\[export\]: json must be str, not list"),
         ('[map]\nzoom = 3\n', r"unknown key \[map\] zoom"),
         ('[map]\ntiles = 3\n', r"\[map\]: tiles must be str, not int"),
         ("[dataset]\nencoding = 'klingon'\n", r"\[dataset\]: unknown encoding 'klingon'"),
@@ -332,7 +343,94 @@ def test_flags_reach_the_config_through_load_config(
     config = config_with_flags(app, max_edits=2, title_pattern=None, geocode=True)
     assert app.config is config  # what the command's other steps read is the same config
     assert config.safety.max_edits == 2 and config.rules.geocode is True
-    assert config.fiche_title == "F {name}" and config.wiki.api == "http://127.0.0.1:2/api.php"
+    assert config.generate.fiche_title == "F {name}" and config.wiki.api == "http://127.0.0.1:2/api.php"
     every = {name: "x" for name in FLAG_KEYS}  # every flag maps to a key the loader knows
     with pytest.raises(ConfigError, match="must be"):  # ...and is checked like the file's
         config_with_flags(app, **{k: v for k, v in every.items() if k != "encoding"})
+
+def test_generate_and_export_sections_defaults(tmp_path: Path) -> None:
+    config = load_config(env={}, flag=str(write(tmp_path, BASIC)))
+    assert config.generate == GenerateConfig(templates=None, region_blocks=False,
+                                             fiche_title="{name}")
+    assert config.export == ExportConfig() and config.export.files() == {}
+    empty = load_config(str(write(tmp_path, "[generate]\nfiche_title = ''\n")), env={})
+    assert empty.generate.fiche_title == "{name}"  # an empty pattern is the default one
+    flagged = load_config(str(write(tmp_path, "[generate]\nregion_blocks = true\n")), env={},
+                          overrides={"generate.region_blocks": False,
+                                     "generate.fiche_title": "{name} ({commune})"})
+    assert flagged.generate == GenerateConfig(None, False, "{name} ({commune})")
+    with pytest.raises(ConfigError, match=r"^command line \(generate.region_blocks\): "
+                                          r"region_blocks must be bool, not str$"):
+        load_config(str(write(tmp_path, BASIC)), env={},
+                    overrides={"generate.region_blocks": "oui"})
+
+
+def test_export_files_are_relative_to_the_config_file_in_a_fixed_order(tmp_path: Path) -> None:
+    text = "[export]\njson = 'out/records.json'\nkml = '/srv/carte.kml'\ngeojson = 'c.geojson'\n"
+    config = load_config(str(write(tmp_path, text)), env={})
+    assert config.export.files() == {"geojson": str(tmp_path / "c.geojson"),
+                                     "kml": "/srv/carte.kml",
+                                     "json": str(tmp_path / "out" / "records.json")}
+    assert config.export.csv is None and config.export.umap is None
+
+
+def state_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, file: bool = True,
+              env: str | None = None) -> Any:
+    """An AppContext in an empty folder: with a config file naming file.sqlite, or none."""
+    from wikisync.cli.main import AppContext
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WIKISYNC_CONFIG", raising=False)
+    if env is None:
+        monkeypatch.delenv("WIKISYNC_STATE", raising=False)
+    else:
+        monkeypatch.setenv("WIKISYNC_STATE", env)
+    path = write(tmp_path, "[state]\npath = 'file.sqlite'\n", "conf.toml")
+    return AppContext(config_flag=str(path) if file else None)
+
+
+def test_store_flag_beats_env_beats_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wikisync.cli.state import state_file
+
+    file_path = str(tmp_path / "file.sqlite")
+    assert state_file(state_app(tmp_path, monkeypatch)) == file_path
+    assert state_file(state_app(tmp_path, monkeypatch), "flag.sqlite") == "flag.sqlite"
+    assert state_file(state_app(tmp_path, monkeypatch, env="env.sqlite")) == "env.sqlite"
+    app = state_app(tmp_path, monkeypatch, env="env.sqlite")
+    assert state_file(app, "flag.sqlite") == "flag.sqlite"
+    assert app.config.state_path == "flag.sqlite"  # the command's config says the same
+    assert app.config.origin("state.path") == "command line (state.path)"
+    bare = state_app(tmp_path, monkeypatch, file=False)
+    assert state_file(bare, "flag.sqlite") == "flag.sqlite"  # --store alone is a config
+    assert state_file(state_app(tmp_path, monkeypatch, file=False, env="e.sqlite")) == "e.sqlite"
+    with pytest.raises(ConfigError, match="run `wikisync init`"):
+        state_file(state_app(tmp_path, monkeypatch, file=False))
+
+
+def test_store_flag_keeps_the_other_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wikisync.cli.flags import config_with_flags
+    from wikisync.cli.state import state_file
+
+    app = state_app(tmp_path, monkeypatch)
+    first = config_with_flags(app, max_edits=3, region_blocks=True)
+    assert app.config is first and config_with_flags(app) is first  # nothing new: no reload
+    assert state_file(app, "flag.sqlite") == "flag.sqlite"
+    assert (app.config.safety.max_edits, app.config.generate.region_blocks) == (3, True)
+    assert config_with_flags(app, max_edits=4).state_path == "flag.sqlite"
+
+
+@pytest.mark.parametrize(("store", "env", "named"), [
+    ("state", None, "--store"), (None, "state", "$WIKISYNC_STATE"),
+    (None, None, "[state] path")])
+def test_a_state_folder_is_named_by_what_gave_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 store: str | None, env: str | None,
+                                                 named: str) -> None:
+    from wikisync.cli.state import state_file
+
+    (tmp_path / "state").mkdir()
+    (tmp_path / "file.sqlite").mkdir()
+    app = state_app(tmp_path, monkeypatch, env=env)
+    folder = "state" if store or env else str(tmp_path / "file.sqlite")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(named)} {re.escape(folder)} is a "
+                                          r"folder, not a state file: name a file, e\.g\. "):
+        state_file(app, store)

@@ -98,6 +98,34 @@ class GeocodeConfig:
 
 
 @dataclass(frozen=True)
+class GenerateConfig:
+    """``[generate]``: the user's templates folder, region pages' lists, new fiches' titles."""
+
+    templates: str | None = None  # a folder of templates overriding the shipped ones
+    region_blocks: bool = False  # region pages get a generated list without an opener
+    fiche_title: str = "{name}"  # title pattern of the fiches `create` makes
+
+
+EXPORT_KEYS = ("geojson", "kml", "csv", "umap", "html", "json")  # ExportConfig's fields
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """``[export]``: the file each map or records format is written to (None: not written)."""
+
+    geojson: str | None = None
+    kml: str | None = None
+    csv: str | None = None  # the map's CSV (one row per hub)
+    umap: str | None = None
+    html: str | None = None
+    json: str | None = None  # the records
+
+    def files(self) -> dict[str, str]:
+        """Format -> file of the formats set, in this class's order (what ``run`` writes)."""
+        return {name: path for name in EXPORT_KEYS if (path := getattr(self, name))}
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` is the file it came from (for error messages)."""
 
@@ -109,11 +137,10 @@ class Config:
     dataset: DatasetConfig = field(default_factory=DatasetConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
     geocode: GeocodeConfig = field(default_factory=GeocodeConfig)
-    templates_dir: str | None = None
-    region_blocks: bool = False  # region pages get a generated list without an opener
-    fiche_title: str = "{name}"  # title pattern of the fiches `create` makes
-    exports: dict[str, str] = field(default_factory=dict)  # [export] format -> file
+    generate: GenerateConfig = field(default_factory=GenerateConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
     source: str | None = None
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def require_wiki(self) -> WikiConfig:
         """The wiki section, checked complete enough to connect (api and user agent)."""
@@ -123,6 +150,11 @@ class Config:
         if not self.wiki.user_agent:
             raise ConfigError(f"[wiki] user_agent is required (in {where})")
         return self.wiki
+
+    def origin(self, key: str) -> str | None:
+        """What set a dotted key (``$WIKISYNC_STATE``, ``flag_origin(key)``); None: the
+        file or the defaults. Lets a caller name the winner without deciding it again."""
+        return self.origins.get(key)
 
 
 def find_config_file(flag: str | None, env: dict[str, str]) -> Path | None:
@@ -193,7 +225,12 @@ def _flag_layer(overrides: Mapping[str, Any]) -> Iterator[tuple[str, Any, str]]:
         if name not in _KNOWN.get(section, ()) or key == "wiki.password":
             raise ConfigError(f"unknown override {key}")
         if value is not None:
-            yield key, value, f"command line ({key})"
+            yield key, value, flag_origin(key)
+
+
+def flag_origin(key: str) -> str:
+    """The origin of a key set by a command-line flag (errors name it; ``Config.origin``)."""
+    return f"command line ({key})"
 
 
 @dataclass(frozen=True)
@@ -255,7 +292,7 @@ _KNOWN = {
     "rules": {"map_links", "dataset", "geocode"},
     "geocode": {"write", "domain", "scheme", "min_delay", "min_score", "timeout"},
     "generate": {"templates", "region_blocks", "fiche_title"},
-    "export": {"geojson", "kml", "csv", "umap", "html", "json"},
+    "export": set(EXPORT_KEYS),
     "schema": {"templates", "params", "types", "bot_name"},
 }
 
@@ -278,7 +315,6 @@ def _check_names(data: dict[str, Any], src: str) -> None:
 def _build(data: dict[str, Any], source: _Source) -> Config:
     """Every section typed and checked, from the merged tables."""
     src = source.src
-    generate, at_generate = _section(data, "generate", src), partial(source.where, "generate")
     dataset = _build_dataset(_section(data, "dataset", src), source)
     return Config(
         wiki=_build_wiki(_section(data, "wiki", src), source),
@@ -289,11 +325,10 @@ def _build(data: dict[str, Any], source: _Source) -> Config:
         dataset=dataset,
         rules=_build_rules(_section(data, "rules", src), source, dataset),
         geocode=_build_geocode(_section(data, "geocode", src), source),
-        templates_dir=_path_of(generate, "templates", "generate", source),
-        region_blocks=bool(_typed(generate, "region_blocks", bool, at_generate)),
-        fiche_title=_typed(generate, "fiche_title", str, at_generate) or "{name}",
-        exports=_build_exports(_section(data, "export", src), source),
+        generate=_build_generate(_section(data, "generate", src), source),
+        export=_build_export(_section(data, "export", src), source),
         source=src,
+        origins=dict(source.origins),
     )
 
 
@@ -403,11 +438,20 @@ def _build_geocode(section: dict[str, Any], source: _Source) -> GeocodeConfig:
     return GeocodeConfig(**values)
 
 
-def _build_exports(section: dict[str, Any], source: _Source) -> dict[str, str]:
-    """``[export]`` format -> file (a string path, relative to the config file's folder)."""
-    where = partial(source.where, "export")
-    return {key: source.path("export", key, _typed(section, key, str, where))
-            for key in section if section[key] is not None}
+def _build_generate(section: dict[str, Any], source: _Source) -> GenerateConfig:
+    """``[generate]``: a templates folder (a path), region_blocks (bool), fiche_title (str)."""
+    where = partial(source.where, "generate")
+    return GenerateConfig(
+        templates=_path_of(section, "templates", "generate", source),
+        region_blocks=bool(_typed(section, "region_blocks", bool, where)),
+        fiche_title=_typed(section, "fiche_title", str, where) or GenerateConfig.fiche_title)
+
+
+def _build_export(section: dict[str, Any], source: _Source) -> ExportConfig:
+    """``[export]``: each format's file (a string path, relative to the config file's folder)."""
+    return ExportConfig(**{key: _path_of(section, key, "export", source)
+                           for key in EXPORT_KEYS})
+
 
 
 def _build_schema(section: dict[str, Any], where: str) -> Schema:

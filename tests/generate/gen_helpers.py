@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from wikisync.config import Config, SafetyConfig
+from wikisync.config import Config, GenerateConfig, SafetyConfig
 from wikisync.generate.lists import BlockRewriter, ListRenderer
 from wikisync.generate.templates import environment
 from wikisync.hubs import Hub, build_hubs
@@ -52,7 +52,7 @@ def rewriter(pages: Mapping[str, str], templates: str | Path | None = None,
 
 def config(**generate: Any) -> Config:
     """A config with no throttle and these ``[generate]`` settings (e.g. region_blocks)."""
-    return Config(safety=SafetyConfig(edit_interval=0), **generate)
+    return Config(safety=SafetyConfig(edit_interval=0), generate=GenerateConfig(**generate))
 
 
 def fill_store(store: Store, pages: Mapping[str, str]) -> None:

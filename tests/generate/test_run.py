@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from gen_helpers import PROJET, config, fake_wiki, fiche, fill_store
 
-from wikisync.config import Config, MapConfig
+from wikisync.config import Config, GenerateConfig, MapConfig
 from wikisync.errors import ConfigError
 from wikisync.generate.mapblock import CLOSE_MARKER, INTRO, OPEN_MARKER
-from wikisync.generate.run import generate_blocks, publish_map_page
+from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page
 from wikisync.generate.templates import TemplateError
 from wikisync.store import Store
-from wikisync.write import PageWriter
+from wikisync.write import PageWriter, Reason, Status, Tally, WriteOutcome
 
 LIST = "Intro\n{{Liste pôles ESS|région=Bretagne}}\nFin"
 PAGES = {
@@ -113,7 +113,7 @@ def test_a_broken_template_stops_before_any_write(store: Store, tmp_path: Path) 
     folder = tmp_path / "modeles"
     folder.mkdir()
     (folder / "liste-poles.wiki.j2").write_text("{{ inconnu }}")
-    cfg = Config(templates_dir=str(folder))
+    cfg = Config(generate=GenerateConfig(templates=str(folder)))
     wiki = fake_wiki(PAGES)
     with pytest.raises(TemplateError, match="'inconnu' is undefined"):
         generate_blocks(writer(wiki, store, cfg), store, cfg, titles=["Liste"])
@@ -175,3 +175,17 @@ def test_a_missing_extension_is_refused_before_any_read(store: Store) -> None:
     with pytest.raises(ConfigError, match=r"no Maps extension.*\{\{#display_map:\}\}"):
         publish_map_page(writer(wiki, store, maps), store, maps, "Carte", KARTOGRAPHER)
     assert wiki.reads == 0 and wiki.edits == []
+
+def test_the_result_counts_through_the_write_units_tally() -> None:
+    result = GenerateResult(outcomes=[
+        WriteOutcome("A", Status.EDITED, rules=("generate",)),
+        WriteOutcome("B", Status.SKIPPED, Reason.NOBOTS),
+        WriteOutcome("C", Status.UNCHANGED)], pages_with_blocks=3)
+    assert result.tally == Tally.of(result.outcomes)
+    assert result.tally.by_rule == {"generate": 1} and result.tally.by_reason == {"nobots": 1}
+    assert result.counts() == {"pages_with_blocks": 3, "edited": 1, "created": 0, "dry-run": 0,
+                               "unchanged": 1, "skipped": 1, "stopped": 0, "errors": 0,
+                               "refused": 0, "notes": 0, "misplaced": 0}
+    assert result.exit_code == 0  # a nobots page is not left undone
+    result.outcomes.append(WriteOutcome("D", Status.STOPPED, Reason.SHUTOFF))
+    assert (result.count("stopped"), result.tally.undone, result.exit_code) == (1, 1, 1)

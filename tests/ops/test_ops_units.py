@@ -9,12 +9,18 @@ from typing import Any
 
 import pytest
 
-from wikisync.config import Config, SafetyConfig
+from wikisync.config import EXPORT_KEYS, Config, ExportConfig, SafetyConfig, load_config
 from wikisync.errors import ConfigError
 from wikisync.files import write_atomic
 from wikisync.model import Record
 from wikisync.ops.cycle import CycleResult, RunOptions
-from wikisync.ops.outputs import audit_differences, report_format, run_audit, write_exports
+from wikisync.ops.outputs import (
+    EXPORT_FORMATS,
+    audit_differences,
+    report_format,
+    run_audit,
+    write_exports,
+)
 from wikisync.ops.report import SUMMARY_KEYS, summary, summary_lines
 from wikisync.ops.templates import WikiTemplate, install_lines, install_templates
 from wikisync.store import Store, StoredPage
@@ -94,9 +100,9 @@ def filled_store(path: Path) -> Store:
 
 
 def test_exports_are_written_once_and_then_left_alone(tmp_path: Path) -> None:
-    config = Config(exports={"geojson": str(tmp_path / "out" / "carte.geojson"),
-                             "json": str(tmp_path / "records.json"),
-                             "csv": str(tmp_path / "carte.csv")})
+    config = Config(export=ExportConfig(geojson=str(tmp_path / "out" / "carte.geojson"),
+                                        json=str(tmp_path / "records.json"),
+                                        csv=str(tmp_path / "carte.csv")))
     with filled_store(tmp_path / "s.sqlite") as store:
         dry = write_exports(store, config, dry_run=True)
         assert [e.changed for e in dry] == [True, True, True]
@@ -105,8 +111,8 @@ def test_exports_are_written_once_and_then_left_alone(tmp_path: Path) -> None:
         first = write_exports(store, config)
         again = write_exports(store, config)
 
-    assert [(e.key, e.items, e.changed) for e in first] == [
-        ("geojson", 1, True), ("json", 2, True), ("csv", 1, True)]
+    assert [(e.key, e.items, e.changed) for e in first] == [  # in ExportConfig's order
+        ("geojson", 1, True), ("csv", 1, True), ("json", 2, True)]
     assert [e.changed for e in again] == [False, False, False]
     geojson = json.loads((tmp_path / "out" / "carte.geojson").read_text(encoding="utf-8"))
     assert [f["properties"]["name"] for f in geojson["features"]] == ["Pôle A"]
@@ -115,8 +121,15 @@ def test_exports_are_written_once_and_then_left_alone(tmp_path: Path) -> None:
 
 
 def test_an_unknown_export_format_is_a_config_error(tmp_path: Path) -> None:
-    with filled_store(tmp_path / "s.sqlite") as store, pytest.raises(ConfigError):
-        write_exports(store, Config(exports={"pdf": str(tmp_path / "x.pdf")}))
+    path = tmp_path / "wikisync.toml"
+    path.write_text("[export]\npdf = 'x.pdf'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"{path}: unknown key \[export\] pdf"):
+        load_config(str(path), env={})
+    assert set(EXPORT_FORMATS) == set(EXPORT_KEYS)  # every [export] key has its format
+    every = ExportConfig(**{key: str(tmp_path / f"all.{key}") for key in EXPORT_KEYS})
+    with filled_store(tmp_path / "s.sqlite") as store:
+        written = write_exports(store, Config(export=every))
+    assert [e.key for e in written] == list(EXPORT_KEYS) and all(e.changed for e in written)
 
 
 def test_write_atomic_replaces_and_reports_changes(tmp_path: Path) -> None:

@@ -148,5 +148,5 @@ def _context(config: Config, sources: dict[str, str | None]) -> ReportContext:
     """What the readable reports need: the wiki's page URLs, the inputs, the templates."""
     return ReportContext(article_base=article_base(config.wiki.api),
                          sources={k: str(v) for k, v in sources.items() if v},
-                         templates_dir=Path(config.templates_dir)
-                         if config.templates_dir else None)
+                         templates_dir=Path(config.generate.templates)
+                         if config.generate.templates else None)

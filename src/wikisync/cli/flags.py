@@ -36,6 +36,7 @@ FLAG_KEYS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
     "region_blocks": (("generate.region_blocks", _value),),
     "title_pattern": (("generate.fiche_title", _value),),
     "tiles": (("map.tiles", _value),),
+    "store_path": (("state.path", _value),),  # --store (``cli.state.state_file``)
 }
 
 

@@ -189,7 +189,8 @@ def create_command(app: AppContext, dataset_path: str | None, encoding: str | No
         gateway = connect_store(config.require_wiki(), store)
         _pull_first(app, gateway, store, no_pull)
         plan = plan_fiches(dataset, list(store.records()), config.schema,
-                           environment(config.templates_dir), pattern=config.fiche_title,
+                           environment(config.generate.templates),
+                           pattern=config.generate.fiche_title,
                            only=only, include_rows=include_rows,
                            limit=config.safety.max_edits)
         with writing(app, store, gateway, RunKind.CREATE, dry_run) as writer:

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -37,6 +37,7 @@ class AppContext:
     verbosity: int = 0  # -1 quiet, 0 normal, 1 verbose
     debug: bool = False
     _config: Config | None = None
+    _overrides: dict[str, Any] = field(default_factory=dict)  # every flag given so far
 
     @property
     def config(self) -> Config:
@@ -44,10 +45,14 @@ class AppContext:
         return self._config if self._config is not None else self.configure({})
 
     def configure(self, overrides: Mapping[str, Any]) -> Config:
-        """Load the config with these flags on top (``cli.flags``: the one way flags go in)."""
+        """Load the config with these flags on top of those given before (``cli.flags``: the
+        one way flags go in); loaded again only when a flag is new, so none is lost."""
         from wikisync.config import load_config
 
-        self._config = load_config(self.config_flag, overrides=overrides)
+        if self._config is None or any(self._overrides.get(key, object()) != value
+                                       for key, value in overrides.items()):
+            self._overrides.update(overrides)
+            self._config = load_config(self.config_flag, overrides=self._overrides)
         return self._config
 
     def say(self, message: str) -> None:

@@ -16,6 +16,7 @@ from typing import BinaryIO
 import click
 
 from wikisync import PageParse, Record, read_page, remove_param, set_param
+from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import AppContext, cli, pass_app, store_option
 from wikisync.errors import UsageError
 from wikisync.parse import PageReader
@@ -66,9 +67,9 @@ def store_aliases(app: AppContext, store_path: str | None) -> dict[str, list[str
     A ``--store`` that does not exist is a usage error; a config's store that does not
     exist yet (no pull so far) gives none. The store is only read.
     """
-    path = store_path or (app.config.state_path if app.config_flag else None)
-    if path is None:
+    if not (store_path or app.config_flag):
         return {}
+    path = config_with_flags(app, store_path=store_path).state_path  # --store: the override
     if not Path(path).is_file():
         if store_path:
             raise UsageError(f"--store {store_path}: no such state file")

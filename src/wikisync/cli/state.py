@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,16 +25,26 @@ def check_state_path(path: str, where: str) -> str:
 
 
 def state_file(app: AppContext, store_path: str | None = None) -> str:
-    """``--store``, else the config's state path; no config at all is an error (exit 2).
+    """The config's state path, ``--store`` reaching it as the ``state.path`` override.
 
-    Without a config file, ``$WIKISYNC_STATE`` or ``--store``, a command would make
-    ``wikisync.sqlite`` (and its lock) in whatever folder it runs from: it says to run
-    ``wikisync init`` instead.
+    ``load_config`` decides the precedence (``--store`` > ``$WIKISYNC_STATE`` > ``[state]
+    path``); this names the winner in errors. Without a config file, ``$WIKISYNC_STATE`` or
+    ``--store``, a command would make ``wikisync.sqlite`` (and its lock) in whatever folder
+    it runs from: it says to run ``wikisync init`` instead (exit 2).
     """
-    if store_path:
-        return check_state_path(store_path, "--store")
-    config = app.config
-    from_env = bool(os.environ.get(STATE_ENV))
-    if config.source == "defaults" and not from_env:
+    from wikisync.cli.flags import config_with_flags  # here: keep the CLI's start light
+
+    config = config_with_flags(app, store_path=store_path)
+    origin = config.origin("state.path")
+    if config.source == "defaults" and origin is None:
         raise ConfigError(NO_CONFIG)
-    return check_state_path(config.state_path, f"${STATE_ENV}" if from_env else "[state] path")
+    return check_state_path(config.state_path, _named(origin))
+
+
+def _named(origin: str | None) -> str:
+    """What an error calls the state path's origin: the flag, the variable, or the key."""
+    from wikisync.config import flag_origin
+
+    if origin == flag_origin("state.path"):
+        return "--store"
+    return origin or "[state] path"

@@ -55,11 +55,12 @@ class MapSettings:
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> MapSettings:
         """Settings from the config: schema types, ``[map] link_order``, the wiki's URL."""
+        templates = config.generate.templates
         values: dict[str, Any] = {
             "types": tuple(config.schema.types),
             "link_order": tuple(config.map.link_order),
             "article_base": article_base(config.wiki.api, config.map.article_url),
-            "templates_dir": Path(config.templates_dir) if config.templates_dir else None,
+            "templates_dir": Path(templates) if templates else None,
             "language": language_of(config.wiki.language),
         }
         if config.map.tiles is not None:

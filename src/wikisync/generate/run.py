@@ -25,10 +25,20 @@ from wikisync.hubs import Hub, build_hubs
 from wikisync.i18n import Messages, for_wiki
 from wikisync.parse.blocks import marker_pattern
 from wikisync.store import Store
-from wikisync.write import META_REDIRECTS, PageWriter, Rewrite, WriteOutcome
+from wikisync.write import (
+    META_REDIRECTS,
+    PageWriter,
+    Reason,
+    Rewrite,
+    Status,
+    Tally,
+    WriteOutcome,
+)
 
 RULE = "generate"
 MAP_RULE = "map-page"  # edit summaries: the catalog's summary.list*, summary.map*
+COUNTED = (Status.EDITED, Status.CREATED, Status.DRY_RUN, Status.UNCHANGED, Status.SKIPPED,
+           Status.STOPPED)  # the run log's counts, in this order
 
 
 @dataclass
@@ -42,24 +52,28 @@ class GenerateResult:
     notes: list[str] = field(default_factory=list)
     pages_with_blocks: int = 0
 
+    @property
+    def tally(self) -> Tally:
+        """The one count of the pages' outcomes (the write unit's, as sync and run use)."""
+        return Tally.of(self.outcomes)
+
     def count(self, status: str) -> int:
         """How many pages ended with this status."""
-        return sum(1 for o in self.outcomes if o.status == status)
+        return self.tally.count(status)
 
     @property
     def exit_code(self) -> int:
         """1 when a page was left undone or refused (nobots aside) or a list has wrong
         parameters."""
-        undone = [o for o in self.outcomes if o.failed and o.reason != "nobots"]
-        refused = [r for r in self.refused if r[1] != "nobots"]
-        attention = undone or refused or self.errors or self.misplaced
+        refused = [r for r in self.refused if r[1] != Reason.NOBOTS]
+        attention = self.tally.undone or refused or self.errors or self.misplaced
         return EXIT_DIFFERENCES if attention else EXIT_OK
 
     def counts(self) -> dict[str, Any]:
         """The run log's counts."""
-        statuses = ("edited", "created", "dry-run", "unchanged", "skipped", "stopped")
+        tally = self.tally
         return {"pages_with_blocks": self.pages_with_blocks,
-                **{s: self.count(s) for s in statuses},
+                **{str(s): tally.count(s) for s in COUNTED},
                 "errors": len(self.errors), "refused": len(self.refused),
                 "notes": len(self.notes), "misplaced": len(self.misplaced)}
 
@@ -75,9 +89,9 @@ class BlockStep:
         if hubs is None:
             hubs = build_hubs(store.records(), schema.types)
         self.m = wiki_messages(config, store)
-        renderer = ListRenderer(environment(config.templates_dir, self.m), schema, hubs)
+        renderer = ListRenderer(environment(config.generate.templates, self.m), schema, hubs)
         self.rewriter = BlockRewriter(renderer, store.get_json(META_REDIRECTS, {}),
-                                      config.region_blocks, stamp=updated_line(
+                                      config.generate.region_blocks, stamp=updated_line(
                                           self.m, datetime.now(UTC).date(), writer.run_id))
         self.region_titles = {r.title for r in store.records(source="region")}
         self.marker = marker_pattern(self.rewriter.opens)

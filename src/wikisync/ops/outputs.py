@@ -12,7 +12,6 @@ from wikisync.audit import Difference, audit_store, counts
 from wikisync.audit.render import RENDERERS, ReportContext, report_messages
 from wikisync.config import Config
 from wikisync.dataset import load_dataset
-from wikisync.errors import ConfigError
 from wikisync.export import EXPORTERS
 from wikisync.export.mapformats import configure_map_formats
 from wikisync.files import write_atomic
@@ -52,7 +51,8 @@ class AuditResult:
 
 def write_exports(store: Store, config: Config, *, dry_run: bool = False) -> list[ExportResult]:
     """Write every ``[export]`` file from the stored records (a dry run writes none)."""
-    if not config.exports:
+    files = config.export.files()
+    if not files:
         return []
     said: set[str] = set()
 
@@ -64,11 +64,8 @@ def write_exports(store: Store, config: Config, *, dry_run: bool = False) -> lis
 
     configure_map_formats(config, warn=warn_once)
     results = []
-    for key, path in config.exports.items():
-        name = EXPORT_FORMATS.get(key)
-        if name is None or name not in EXPORTERS:
-            raise ConfigError(f"[export] {key}: unknown format (known: "
-                              f"{', '.join(EXPORT_FORMATS)})")
+    for key, path in files.items():
+        name = EXPORT_FORMATS[key]
         buffer = io.StringIO()
         items = EXPORTERS[name].write(store.records(), buffer)
         changed = write_atomic(path, buffer.getvalue(), dry_run=dry_run)
@@ -113,5 +110,5 @@ def report_context(config: Config, store: Store | None = None) -> ReportContext:
     return ReportContext(article_base=article_base(config.wiki.api, config.map.article_url),
                          sources={k: str(v) for k, v in sources.items()},
                          messages=report_messages(config, store),
-                         templates_dir=Path(config.templates_dir)
-                         if config.templates_dir else None)
+                         templates_dir=Path(config.generate.templates)
+                         if config.generate.templates else None)
