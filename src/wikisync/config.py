@@ -453,7 +453,6 @@ def _build_export(section: dict[str, Any], source: _Source) -> ExportConfig:
                            for key in EXPORT_KEYS})
 
 
-
 def _build_schema(section: dict[str, Any], where: str) -> Schema:
     """``[schema]``: the wiki's template and parameter names, hub types, the bot's name."""
     templates = _typed(section, "templates", dict, where) or {}
