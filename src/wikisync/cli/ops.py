@@ -348,8 +348,12 @@ def templates_install(app: AppContext, force: bool, dry_run: bool, directory: st
     state = state_file(app, store_path)
     with command_lock(app, "templates install", state), Store(state) as store:
         gateway = connect_store(config.require_wiki(), store)
-        result = install_templates(gateway, store, config, templates, force=force,
-                                   dry_run=dry_run)
+        waits = progress_for(quiet=app.verbosity < 0)
+        try:
+            result = install_templates(gateway, store, config, templates, force=force,
+                                       dry_run=dry_run, on_wait=waits.on_wait)
+        finally:
+            waits.close()
     for line in install_lines(result):
         click.echo(line)
     if result.undone:

@@ -25,6 +25,7 @@ from wikisync.resources import MANIFEST
 from wikisync.store import Store
 from wikisync.store.runs import RunKind, RunStatus
 from wikisync.write import PageWriter, Report, Status, WriteOutcome, WriteSession
+from wikisync.write.progress import OnWait
 
 RULE = "templates"
 RUN_KIND = RunKind.TEMPLATES
@@ -120,13 +121,15 @@ def wiki_extensions(gateway: Gateway) -> set[str]:
 
 def install_templates(gateway: Gateway, store: Store, config: Config,
                       templates: Iterable[WikiTemplate], *, force: bool = False,
-                      dry_run: bool = False, out: Report | None = None) -> InstallResult:
+                      dry_run: bool = False, out: Report | None = None,
+                      on_wait: OnWait | None = None) -> InstallResult:
     """Create the missing templates (replace the others too with ``force``); log the run."""
     templates = list(templates)
     result = InstallResult(0, dry_run)
     with WriteSession(gateway, store, config, RUN_KIND, dry_run=dry_run, out=out, minor=False,
-                      counts=result.counts) as session:
+                      counts=result.counts, on_wait=on_wait) as session:
         result.run_id = session.run_id
+        session.writer.expect(len(templates))
         pages = gateway.read_titles([t.title for t in templates])
         for template, page in zip(templates, pages, strict=True):
             current = None if page.missing else (page.content or "")
