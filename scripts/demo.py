@@ -100,6 +100,12 @@ The wiki keeps running: {wiki.base_url}/index.php  (try "Pôles ESS en Bretagne"
 Map:    {work / 'carte.html'}  (and carte.geojson, carte.umap, carte.kml)
 Audit:  {work / 'audit.html'}
 Config: {work / 'wikisync.toml'}  (run wikisync there: cd {work} && wikisync history)
+
+Watch the wiki (lists filled within seconds of an editor's save):
+  terminal 1:  cd {work} && wikisync -v watch --interval 2     (Ctrl-C stops it)
+  terminal 2:  open {wiki.base_url}/index.php?title=Essai_liste&action=edit, save
+               {{{{Liste pôles ESS|région=Bretagne}}}} and reload: the list is there
+               (cd {work} && wikisync status --offline shows the watcher and its last poll)
 Stop it with: ./scripts/demo --stop""")
     return 1 if failed else 0
 

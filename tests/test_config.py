@@ -16,6 +16,7 @@ from wikisync.config import (
     GenerateConfig,
     GeocodeConfig,
     RulesConfig,
+    WatchConfig,
     load_config,
     read_password_file,
 )
@@ -275,7 +276,12 @@ def test_dataset_rule_follows_the_dataset_path_unless_set(tmp_path: Path) -> Non
         ("[safety]\nmax_edits = -2\n", r"\[safety\]: max_edits must be >= 0"),
         ("[wiki]\nmaxlag = true\n", r"\[wiki\]: maxlag must be int, not bool"),
         ("[state]\nfile = 'x'\n", r"unknown key \[state\] file"),
-        ("[watch]\n", r"unknown section \[watch\]"),
+        ("[daemon]\n", r"unknown section \[daemon\]"),
+        ("[watch]\ninterval = 0\n", r"\[watch\]: interval must be > 0"),
+        ("[watch]\nquiet = -1\n", r"\[watch\]: quiet must be >= 0"),
+        ("[watch]\ninterval = 30\nmax_interval = 20\n", r"max_interval must be >= interval"),
+        ("[watch]\ninterval = true\n", r"interval must be int/float, not bool"),
+        ("[watch]\nidle = 3\n", r"unknown key \[watch\] idle"),
     ],
 )
 def test_every_section_is_checked_at_load(tmp_path: Path, text: str, message: str) -> None:
@@ -347,6 +353,16 @@ def test_flags_reach_the_config_through_load_config(
     every = {name: "x" for name in FLAG_KEYS}  # every flag maps to a key the loader knows
     with pytest.raises(ConfigError, match="must be"):  # ...and is checked like the file's
         config_with_flags(app, **{k: v for k, v in every.items() if k != "encoding"})
+
+
+def test_watch_section_defaults_file_and_flag(tmp_path: Path) -> None:
+    assert load_config(env={}).watch == WatchConfig(10.0, 60.0, 2.0)
+    path = write(tmp_path, "[watch]\ninterval = 4\nquiet = 0.5\n")
+    assert load_config(str(path), env={}).watch == WatchConfig(4.0, 60.0, 0.5)
+    flagged = load_config(str(path), env={}, overrides={"watch.interval": 2.5})
+    assert flagged.watch.interval == 2.5 and flagged.watch.quiet == 0.5
+    slow = load_config(str(write(tmp_path, "[watch]\ninterval = 90\n")), env={})
+    assert slow.watch.max_interval == 90.0  # a long interval never backs off below itself
 
 def test_generate_and_export_sections_defaults(tmp_path: Path) -> None:
     config = load_config(env={}, flag=str(write(tmp_path, BASIC)))

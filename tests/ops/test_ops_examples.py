@@ -8,13 +8,17 @@ temporary folder, against the private test wiki.
 from __future__ import annotations
 
 import configparser
+import contextlib
 import json
 import os
 import re
 import shlex
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,7 @@ from wikitools import TEST_USER_AGENT
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SERVICE = EXAMPLES / "systemd" / "wikisync.service"
 TIMER = EXAMPLES / "systemd" / "wikisync.timer"
+WATCH = EXAMPLES / "systemd" / "wikisync-watch.service"
 CRON = EXAMPLES / "cron" / "wikisync"
 EXE = "/opt/wikisync/.venv/bin/wikisync"
 CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
@@ -117,6 +122,69 @@ def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
                            str(tmp_path / TIMER.name)], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_the_watch_service_restarts_on_failure_and_verifies(tmp_path: Path) -> None:
+    service = unit(WATCH)
+    command = shlex.split(service["Service"]["ExecStart"])
+    assert command[0] == EXE and command[1:] == ["--log-format", "json", "watch"]
+    assert service["Service"]["Restart"] == "on-failure"
+    assert service["Service"]["RestartPreventExitStatus"] == "2"  # config errors: no loop
+    assert service["Service"]["StateDirectory"] == "wikisync"
+    assert service["Install"]["WantedBy"] == "multi-user.target"
+    assert float(service["Service"]["TimeoutStopSec"]) > 5  # SIGTERM exits within 5 s
+    if not shutil.which("systemd-analyze"):  # checked by test_systemd_units_are_valid
+        return
+    (tmp_path / WATCH.name).write_text(WATCH.read_text(encoding="utf-8")
+                                       .replace(EXE, wikisync_exe()), encoding="utf-8")
+    done = subprocess.run(["systemd-analyze", "verify", str(tmp_path / WATCH.name)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def heartbeat_written(state: Path) -> bool:
+    """Whether the watcher wrote its first heartbeat (read-only: no migration race)."""
+    if not state.exists():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{state}?mode=ro", uri=True)) as conn:
+            return conn.execute("SELECT 1 FROM meta WHERE key = 'watch_heartbeat'"
+                                ).fetchone() is not None
+    except sqlite3.OperationalError:
+        return False
+
+
+@pytest.mark.wiki
+def test_the_watch_service_runs_as_written_and_stops_on_sigterm(ops_wiki: DevWiki,
+                                                                tmp_path: Path) -> None:
+    host = Host(tmp_path, ops_wiki)
+    service = unit(WATCH)["Service"]
+    env = host.base_env(tmp_path)
+    for assignment in unit_values(WATCH, "Environment"):
+        key, _, value = host.map(assignment).partition("=")
+        env[key] = value
+    for line in Path(host.map(service["EnvironmentFile"])).read_text().splitlines():
+        key, _, value = line.partition("=")
+        env[key] = value
+    proc = subprocess.Popen(shlex.split(host.map(service["ExecStart"])), env=env,
+                            cwd=host.map(service["WorkingDirectory"]), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    state = Path(env["WIKISYNC_STATE"])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not heartbeat_written(state):
+            time.sleep(0.2)
+        began = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and time.monotonic() - began < 5, err
+    assert out.startswith("watch: stopped by SIGTERM")
+    for line in err.splitlines():
+        assert isinstance(json.loads(line), dict), line
+    assert state.is_file() and state.parent == Path(host.paths["/var/lib/wikisync"])
 
 
 def test_cron_line_is_a_valid_cron_d_entry_without_flock() -> None:

@@ -37,6 +37,7 @@ FLAG_KEYS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
     "title_pattern": (("generate.fiche_title", _value),),
     "tiles": (("map.tiles", _value),),
     "store_path": (("state.path", _value),),  # --store (``cli.state.state_file``)
+    "interval": (("watch.interval", _value),),
 }
 
 

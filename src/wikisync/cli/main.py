@@ -127,6 +127,8 @@ _TABLE = [
      "Apply the write rules (map links, dataset, geocoding) to the wiki."),
     ("templates", "wikisync.cli.ops:templates_group",
      "The wiki-side templates the contract names (infobox, rows, list markers, helpers)."),
+    ("watch", "wikisync.cli.watch:watch_command",
+     "Follow the wiki's recent changes and handle each changed page within seconds."),
 ]
 COMMANDS: dict[str, LazyCommand] = {name: LazyCommand(target, help)
                                     for name, target, help in _TABLE}
