@@ -22,18 +22,20 @@ import pytest
 SRC = Path(__file__).parents[1] / "src" / "wikisync"
 DOC = Path(__file__).parents[1] / "docs" / "architecture.md"
 
-BASE = {"errors", "text", "schema", "model", "i18n"}  # plain data, exceptions, the messages
+# plain data, exceptions, the messages, the write rules' names
+BASE = {"errors", "text", "schema", "model", "i18n", "rulenames"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "text": set(),
     "schema": {"errors", "text"},
     "model": {"errors", "schema", "text"},
-    "config": {"errors", "schema"},
+    "config": {"errors", "schema", "rulenames"},
     "logs": {"errors"},
     "resources": {"errors"},
     "files": {"errors"},
     "ui": set(),
     "i18n": set(),
+    "rulenames": set(),
     "comparisons": {"text"},
     "hubs": BASE,
     "parse": BASE,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wikisync.errors import ConfigError, register_secret
+from wikisync.rulenames import RULES
 from wikisync.schema import DEFAULT_PARAMS, DEFAULT_TYPES, HubType, Schema
 
 DEFAULT_CONFIG_NAME = "wikisync.toml"
@@ -54,6 +55,7 @@ class SafetyConfig:
     run_word: str = "oui"
     edit_interval: float = 10.0
     max_edits: int | None = None
+    summary_prefix: str = "wikisync:"  # every edit summary starts with it (then [run N] ends it)
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,54 @@ class DatasetConfig:
     sheet: str | None = None  # the sheet of an .xlsx/.ods file (None: the first)
 
 
-@dataclass(frozen=True)
-class RulesConfig:
-    """``[rules]``: which write rules ``sync`` applies (``--dataset`` turns ``dataset`` on).
+class RulesConfig(Mapping[str, bool]):
+    """``[rules]``: which write rules ``sync`` applies, one switch per registered rule.
 
-    ``dataset`` defaults to whether ``[dataset] path`` is set, when ``[rules]`` omits it.
+    The names and defaults are ``rulenames.RULES`` (the rules' one registration); ``dataset``
+    defaults to whether ``[dataset] path`` is set, when ``[rules]`` omits it (``--dataset``
+    turns it on). Frozen; read as ``rules["geocode"]`` or ``rules.geocode``.
     """
 
-    map_links: bool = True
-    dataset: bool = False
-    geocode: bool = False
+    __slots__ = ("_on",)
+    _on: dict[str, bool]
+
+    def __init__(self, **on: bool) -> None:
+        """Each registered rule's switch: as given, else its default; another name is a bug."""
+        unknown = [name for name in on if name not in RULES]
+        if unknown:
+            raise TypeError(f"unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})")
+        object.__setattr__(self, "_on", {name: bool(on.get(name, default))
+                                         for name, default in RULES.items()})
+
+    def __getitem__(self, name: str) -> bool:
+        """The switch of the rule ``name``."""
+        return self._on[name]
+
+    def __iter__(self) -> Iterator[str]:
+        """The rule names, in the registered order."""
+        return iter(self._on)
+
+    def __len__(self) -> int:
+        """How many rules there are."""
+        return len(self._on)
+
+    def __getattr__(self, name: str) -> bool:
+        """``rules.geocode``: the switch of a registered rule."""
+        if name.startswith("_") or name not in RULES:
+            raise AttributeError(name)
+        return self._on[name]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Frozen, like every section."""
+        raise AttributeError(f"RulesConfig is frozen: cannot set {name}")
+
+    def __hash__(self) -> int:
+        """Hashable like the frozen dataclasses of the other sections."""
+        return hash(tuple(self._on.items()))
+
+    def __repr__(self) -> str:
+        """``RulesConfig(map_links=True, dataset=False, geocode=False)``."""
+        return f"RulesConfig({', '.join(f'{k}={v}' for k, v in self._on.items())})"
 
 
 @dataclass(frozen=True)
@@ -297,10 +337,10 @@ _KNOWN = {
     "wiki": {"api", "username", "password_file", "user_agent", "maxlag", "timeout",
              "max_retries", "max_retry_seconds", "change_tag", "password", "language"},
     "state": {"path"},
-    "safety": {"shutoff_page", "run_word", "edit_interval", "max_edits"},
+    "safety": {"shutoff_page", "run_word", "edit_interval", "max_edits", "summary_prefix"},
     "map": {"link", "link_order", "extension", "article_url", "tiles"},
     "dataset": {"path", "owns", "encoding", "sheet"},
-    "rules": {"map_links", "dataset", "geocode"},
+    "rules": set(RULES),  # the registered write rules (wikisync.rulenames)
     "geocode": {"write", "domain", "scheme", "min_delay", "min_score", "timeout"},
     "generate": {"templates", "region_blocks", "fiche_title"},
     "export": set(EXPORT_KEYS),
@@ -377,7 +417,9 @@ def _build_safety(section: dict[str, Any], source: _Source) -> SafetyConfig:
     """``[safety]``: the shutoff page, the throttle (>= 0 s) and the edit budget (>= 0)."""
     where = partial(source.where, "safety")
     values: dict[str, Any] = {"shutoff_page": _typed(section, "shutoff_page", str, where)}
-    values.update(_given(section, str, where, "run_word"))
+    values.update(_given(section, str, where, "run_word", "summary_prefix"))
+    if not values.get("summary_prefix", "x").strip():
+        raise ConfigError(f"{where('summary_prefix')}: summary_prefix must not be empty")
     if section.get("edit_interval") is not None:
         interval = float(_typed(section, "edit_interval", (int, float), where))
         if interval < 0:
@@ -431,7 +473,7 @@ def _build_dataset(section: dict[str, Any], source: _Source) -> DatasetConfig:
 def _build_rules(section: dict[str, Any], source: _Source, dataset: DatasetConfig) -> RulesConfig:
     """``[rules]``; ``dataset`` follows ``[dataset] path`` unless set."""
     where = partial(source.where, "rules")
-    values = _given(section, bool, where, "map_links", "dataset", "geocode")
+    values = _given(section, bool, where, *RULES)
     values.setdefault("dataset", bool(dataset.path))
     return RulesConfig(**values)
 

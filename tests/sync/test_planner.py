@@ -172,7 +172,8 @@ def test_geocoded_point_written_only_when_accepted() -> None:
 
 def test_samples_plan_fills_what_expected_md_lists() -> None:
     names = json.loads((SAMPLES / "pages.json").read_text(encoding="utf-8"))
-    aliases = json.loads((SAMPLES / "expected.json").read_text())["template_redirects"]
+    redirects = json.loads((SAMPLES / "expected.json").read_text())["template_redirects"]
+    aliases = {target: [redirect] for redirect, target in redirects.items()}  # target -> names
     records = [r for file, title in names.items() for r in read_page(
         (SAMPLES / "pages" / file).read_text(encoding="utf-8"), title, aliases=aliases).records]
     dataset = load_dataset(SAMPLES / "dataset.csv")
@@ -181,6 +182,14 @@ def test_samples_plan_fills_what_expected_md_lists() -> None:
     hubs = Counter(c.rule for p in result.pages for c in p.changes
                    if c.param in ("latitude", "coordonnées", "site web"))
     assert hubs == {"dataset:coordinates": 7, "dataset:website": 1}
+    fills = json.loads((SAMPLES / "expected.json").read_text())["dataset"]["fills"]
+    written = {(p.title, c.rule) for p in result.pages for c in p.changes
+               if c.param in ("latitude", "coordonnées", "site web")}
+    assert written == {(f.get("title") or f["page"], f"dataset:{f['field']}") for f in fills}
+    # the fiche calling the redirect {{Fiche Initiative}} is read, and matches the dataset
+    assert ("fiche", "Pôle ESS du Poitou") in {(r.source, r.title) for r in records}
+    poitou = [c for p in result.pages if p.title == "Pôle ESS du Poitou" for c in p.changes]
+    assert [(c.param, c.rule) for c in poitou] == [("carte", "map_links")]
     refused = {(n.title, n.kind) for n in result.refused + result.notes}
     assert ("Pôle de coopération Clermont Auvergne", "nobots") in refused
     assert ("Pôle ESS de Nice", "unsafe") in refused

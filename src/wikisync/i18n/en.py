@@ -148,4 +148,8 @@ MESSAGES: dict[str, str] = {
     "summary.map-added": "ESS hub map added to the page",
     "summary.fiche": "New ESS hub page, from the reference dataset",
     "summary.revert": "revert of run {run}",
+    # sync write rules in edit summaries (sync.rules: each id's words)
+    "rule.map_links": "map link",
+    "rule.geocode": "geocoded coordinates (BAN)",
+    "rule.dataset": "{field} from the dataset",
 }

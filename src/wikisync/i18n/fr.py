@@ -153,4 +153,8 @@ MESSAGES: dict[str, str] = {
     "summary.map-added": "Carte des pôles ESS ajoutée à la page",
     "summary.fiche": "Nouvelle fiche de pôle ESS, d'après le jeu de données de référence",
     "summary.revert": "annulation du run {run}",
+    # sync write rules in edit summaries (sync.rules: each id's words)
+    "rule.map_links": "lien carte",
+    "rule.geocode": "coordonnées géocodées (BAN)",
+    "rule.dataset": "{field} depuis le jeu de données",
 }

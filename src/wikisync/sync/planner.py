@@ -18,47 +18,22 @@ Which hubs the rules look at:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from wikisync.dataset import DatasetHub, match
-from wikisync.hubs import RecordKey, build_hubs, infobox_for, record_key
+from wikisync.hubs import RecordKey, build_hubs, infobox_for
 from wikisync.model import Change, Record
 from wikisync.parse.names import same_field_names
 from wikisync.schema import Schema
-from wikisync.sync.rules import (
-    Point,
-    RuleId,
-    RuleSet,
-    coordinate_changes,
-    dataset_changes,
-    has_coordinates_text,
-    map_link,
-    map_link_change,
-    rule_label,
-)
+from wikisync.sync.rules import RUN_ORDER, Context, Note, Point, RuleSet, Target, rule_label
+from wikisync.sync.rules.geocode import address_query, geocode_queries
+from wikisync.sync.rules.map_links import MAP_LINKS_ID
 from wikisync.text import title_key
 
+__all__ = ["Context", "Note", "Plan", "PagePlan", "address_query", "build_context",
+           "geocode_queries", "plan", "plan_records"]
+
 Slot = tuple[str, int, frozenset[str]]  # template, instance, names of one field
-
-
-@dataclass(frozen=True)
-class Context:
-    """The stored state the rules need besides the page itself."""
-
-    schema: Schema
-    rules: RuleSet
-    matches: Mapping[RecordKey, DatasetHub] = field(default_factory=dict)
-    fiches: Mapping[str, list[Record]] = field(default_factory=dict)  # title_key -> infoboxes
-    geocoded: Mapping[RecordKey, Point] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the plan reports without changing it (a proposal, a refused change)."""
-
-    title: str
-    kind: str  # geocoded, duplicate-param, unsafe, nobots
-    detail: str
 
 
 @dataclass
@@ -113,7 +88,7 @@ def build_context(records: Iterable[Record], schema: Schema, rules: RuleSet,
     fiches: dict[str, list[Record]] = {}
     for fiche in sorted((r for r in records if r.source == "fiche"), key=lambda r: r.instance):
         fiches.setdefault(title_key(fiche.title), []).append(fiche)
-    matches = dataset_matches(records, schema, dataset) if rules.dataset else {}
+    matches = dataset_matches(records, schema, dataset) if rules.on("dataset") else {}
     return Context(schema, rules, matches, fiches, dict(geocoded or {}))
 
 
@@ -126,34 +101,6 @@ def dataset_matches(records: Iterable[Record], schema: Schema,
 
 def _drop(position: int, row: DatasetHub) -> None:
     """Unmatched rows: sync has nothing to write for them (not kept)."""
-
-
-def _is_hub(record: Record) -> bool:
-    """Records that may be geocoded: fiches, and rows without a fiche of their own."""
-    return record.source == "fiche" or (record.source == "row" and not record.fiche)
-
-
-def geocode_queries(records: Iterable[Record], ctx: Context) -> dict[RecordKey, str]:
-    """The address query of each hub that has no coordinates and no dataset point coming."""
-    queries: dict[RecordKey, str] = {}
-    for record in records:
-        if not _is_hub(record) or record.unsafe or has_coordinates_text(record):
-            continue
-        hub = ctx.matches.get(record_key(record))
-        if hub is not None and hub.lat is not None and "coordinates" in ctx.rules.owns:
-            continue
-        query = address_query(record)
-        if query:
-            queries[record_key(record)] = query
-    return queries
-
-
-def address_query(record: Record) -> str:
-    """``adresse, code postal commune`` from what the record has (empty if no place)."""
-    place = " ".join(p for p in (record.postcode, record.commune) if p)
-    if not place and not record.address:
-        return ""
-    return ", ".join(p for p in (record.address, place) if p)
 
 
 # --- planning -----------------------------------------------------------------------------
@@ -172,33 +119,25 @@ def plan_records(records: Iterable[Record], ctx: Context,
 
 
 def _record_changes(record: Record, ctx: Context, notes: list[Note]) -> list[Change]:
-    """Dataset, then geocoding, then the map link from the point the hub will have."""
-    schema, rules = ctx.schema, ctx.rules
-    template = schema.fiche_template if record.source == "fiche" else schema.row_template
-    point = _own_point(record)
-    changes: list[Change] = []
-    hub = ctx.matches.get(record_key(record)) if rules.dataset else None
-    if hub is not None:
-        found = dataset_changes(record, template, hub, rules.owns, schema)
-        if any(c.rule == RuleId.DATASET_COORDINATES for c in found) and hub.lat is not None \
-                and hub.lon is not None:
-            point = (hub.lat, hub.lon)
-        changes += found
-    geo = ctx.geocoded.get(record_key(record)) if rules.geocode else None
-    if geo is not None and point is None and not has_coordinates_text(record):
-        if rules.geocode_write:
-            changes += coordinate_changes(record, template, schema, geo, RuleId.GEOCODE)
-            point = geo
-        else:
-            notes.append(Note(record.title, "geocoded",
-                              f"{record.name}: {geo[0]}, {geo[1]} (not written)"))
+    """What the rules that are on ask of one record, in ``RUN_ORDER`` (see ``_run``)."""
+    return _run(record, ctx, notes)[0]
+
+
+def _run(record: Record, ctx: Context, notes: list[Note]) -> tuple[list[Change], Target]:
+    """Each rule in turn on one record: the changes, and the target with the point they set.
+
+    The map link comes last and uses the point the hub will have: its own, the one a rule
+    before it writes, else (a row) its fiche's planned point.
+    """
     fiche = _fiche_of(record, ctx)
-    if point is None and fiche is not None:
-        point = planned_point(fiche, ctx)
-    if rules.map_links and point is not None:
-        change = map_link_change(record, template, _link(record, fiche, point, rules))
-        changes += [change] if change else []
-    return changes
+    template = ctx.schema.fiche_template if record.source == "fiche" else ctx.schema.row_template
+    target = Target(record, template, ctx, notes, _own_point(record), fiche,
+                    lambda: planned_point(fiche, ctx) if fiche is not None else None)
+    changes: list[Change] = []
+    for rule in RUN_ORDER:
+        if ctx.rules.on(rule.name):
+            changes += rule.run(target, ctx.rules)
+    return changes, target
 
 
 def planned_point(record: Record, ctx: Context) -> Point | None:
@@ -209,19 +148,7 @@ def planned_point(record: Record, ctx: Context) -> Point | None:
     """
     if record.unsafe:
         return _own_point(record)
-    for change in _record_changes(record, replace(ctx, rules=replace(
-            ctx.rules, map_links=False)), []):
-        if change.rule != RuleId.MAP_LINKS and change.param in ctx.schema.point_params():
-            return _point_of_changes(record, ctx)
-    return _own_point(record)
-
-
-def _point_of_changes(record: Record, ctx: Context) -> Point | None:
-    """The dataset's or the geocoder's point for a record that gets one written."""
-    hub = ctx.matches.get(record_key(record)) if ctx.rules.dataset else None
-    if hub is not None and hub.lat is not None and hub.lon is not None:
-        return (hub.lat, hub.lon)
-    return ctx.geocoded.get(record_key(record))
+    return _run(record, ctx, [])[1].point
 
 
 def _own_point(record: Record) -> Point | None:
@@ -237,13 +164,6 @@ def _fiche_of(record: Record, ctx: Context) -> Record | None:
         return None
     infoboxes = ctx.fiches.get(title_key(record.fiche))
     return infobox_for(record, infoboxes) if infoboxes else None
-
-
-def _link(record: Record, fiche: Record | None, point: Point, rules: RuleSet) -> str:
-    """The map link of a hub: ``{title}`` is its fiche, else the page listing it."""
-    title = record.fiche or record.title
-    type_key = record.type or (fiche.type if fiche is not None else None) or ""
-    return map_link(rules.link_pattern, point, title, record.name or "", type_key)
 
 
 def _allowed(record: Record, changes: list[Change], schema: Schema,
@@ -338,7 +258,7 @@ def split_kept(changes: Iterable[Change], touched: set[Slot],
             go.append(change)
     point_params = schema.point_params()
     points = {(c.template, c.instance) for c, _ in kept if c.param in point_params}
-    for change in [c for c in go if c.rule == RuleId.MAP_LINKS]:
+    for change in [c for c in go if c.rule == MAP_LINKS_ID]:
         if (change.template, change.instance) in points:
             go.remove(change)
             kept.append((change, False))

@@ -139,13 +139,8 @@ def rule_set(config: Config, options: SyncOptions) -> RuleSet:
     ``dataset`` is on when ``[rules] dataset = true``, when ``--dataset`` is given, or when
     ``[dataset] path`` is set and ``[rules]`` does not mention ``dataset`` (``load_config``).
     """
-    on = {"map_links": config.rules.map_links, "dataset": config.rules.dataset,
-          "geocode": config.rules.geocode}
-    if options.only:
-        on = {name: enabled and name in options.only for name, enabled in on.items()}
-    return RuleSet(map_links=on["map_links"], dataset=on["dataset"], geocode=on["geocode"],
-                   geocode_write=config.geocode.write, link_pattern=config.map.link,
-                   owns=dict(config.dataset.owns))
+    rules = RuleSet.of(config, config.rules)
+    return rules.only(options.only) if options.only else rules
 
 
 class SyncRun:
