@@ -10,8 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rich.console import Console
 
+from wikisync.api import connect
 from wikisync.audit import Difference, sort_differences
 from wikisync.audit.publish import namespace_warning
 from wikisync.audit.render import (
@@ -21,13 +23,20 @@ from wikisync.audit.render import (
     render_text,
     render_wikitext,
 )
-from wikisync.config import Config, MapConfig, WikiConfig
+from wikisync.cli import cli
+from wikisync.config import Config, MapConfig, SafetyConfig, WikiConfig
+from wikisync.dataset import read_csv
+from wikisync.devwiki import DevWiki, FaultProxy
 from wikisync.export.geo import MapSettings, map_data
 from wikisync.export.htmlmap import page_data
+from wikisync.export.kml import render_kml
+from wikisync.export.umap import to_umap
+from wikisync.generate.fiches import render_fiche
 from wikisync.generate.lists import ListRenderer
 from wikisync.generate.mappage import render_map_page
+from wikisync.generate.query import KNOWN_PARAMS, KNOWN_SORTS
 from wikisync.generate.templates import environment
-from wikisync.hubs import build_hubs
+from wikisync.hubs import Hub, build_hubs
 from wikisync.i18n import (
     CATALOGS,
     LANGUAGE_META,
@@ -38,11 +47,19 @@ from wikisync.i18n import (
     messages,
     placeholders,
 )
+from wikisync.ops.templates import install_templates, load_templates
+from wikisync.resources import wiki_templates_dir
 from wikisync.schema import DEFAULT_TYPES, Schema
+from wikisync.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "audit"))
 from test_samples_audit import run, sample_wiki  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests" / "sync"))
+from fakewiki import FakeWiki  # noqa: E402
+
+from wikitools import TEST_USER_AGENT, wiki_env  # noqa: E402
 
 FR, EN = CATALOGS["fr"], CATALOGS["en"]
 FRENCH = messages("fr", DEFAULT_TYPES)
@@ -119,6 +136,20 @@ def english_leaks(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def french_leaks(text: str) -> list[tuple[str, str]]:
+    """French catalog texts (not also English) found in ``text``, as (key, words)."""
+    found = []
+    for key, french in FR.items():
+        if french == EN[key]:
+            continue
+        for literal, _, _, _ in string.Formatter().parse(french):
+            words = literal.strip(" :,.()!?;«»")
+            if len(words) >= 4 and words not in EN[key] and re.search(
+                    rf"(?<![\w-]){re.escape(words)}(?![\w-])", text):
+                found.append((key, words))
+    return found
+
+
 def all_diffs() -> list[Difference]:
     """The samples' audit (CSV and GeoJSON datasets) and the builders' other details."""
     return sort_differences(run("dataset.csv") + run("dataset.geojson") + MORE)
@@ -131,9 +162,10 @@ def test_french_and_english_have_the_same_keys_and_placeholders() -> None:
     assert all(value.strip() for value in (*FR.values(), *EN.values()))
 
 
-CALLS = re.compile(r"""\b(?:t|m|self\.m|messages\([^()]*\)|for_wiki\([^()]*\))"""
+CALLS = re.compile(r"""\b(?:t|m|self\.m|(?:self|settings)\.messages|QueryError"""
+                   r"""|messages\([^()]*\)|for_wiki\([^()]*\))"""
                    r"""\(\s*f?["']([a-z][\w.-]*)""")
-COUNTS = re.compile(r"""\b(?:t|m)\.count\(\s*["']([a-z][\w.-]*)["']""")
+COUNTS = re.compile(r"""\b(?:t|m|settings\.messages)\.count\(\s*["']([a-z][\w.-]*)["']""")
 
 
 def used_keys() -> set[str]:
@@ -144,6 +176,7 @@ def used_keys() -> set[str]:
         text = path.read_text(encoding="utf-8")
         keys.update(CALLS.findall(text))
         keys.update(f"{key}.{n}" for key in COUNTS.findall(text) for n in ("one", "many"))
+    keys.update(t.summary_key for t in load_templates(wiki_templates_dir()) if t.summary_key)
     return keys
 
 
@@ -283,3 +316,126 @@ def test_namespace_warning() -> None:
     warning = namespace_warning("Projet:Pôles ESS/Audit", names)
     assert warning is not None and "'Projet' is not a namespace" in warning
     assert warning.endswith("(the wiki's project and user namespaces: Utilisateur, Wiki ESS)")
+
+
+# --- item 7's leftovers: list errors, new fiches, template summaries, map names, the language
+
+
+@pytest.mark.parametrize(("params", "english", "french"), [
+    ({"regoin": "Bretagne"}, "unknown parameter “regoin” (parameters: ",
+     "paramètre inconnu « regoin » (paramètres : "),
+    ({"type": "coopérative"}, "unknown type “coopérative” (types: association de développement",
+     "type inconnu « coopérative » (types : association de développement"),
+    ({"tri": "date"}, "unknown sort “date” (sorts: nom, commune",
+     "tri inconnu « date » (tris : nom"),
+    ({"modèle": "a|b"}, "invalid row template “a|b”", "modèle invalide « a&#124;b »"),
+])
+def test_a_list_s_parameter_error_speaks_the_wiki_s_language(
+        params: dict[str, str], english: str, french: str) -> None:
+    hubs = sample_hubs()
+    body, error = ListRenderer(environment(None, ENGLISH), Schema(), hubs).body(params)
+    assert error is not None and error.startswith(english)
+    assert "ESS hub list: " in body and "Fix the template's parameters" in body
+    words = body.replace(KNOWN_PARAMS, "").replace(KNOWN_SORTS, "")  # the wiki's own names
+    assert french_leaks(words) == []
+    body, error = ListRenderer(environment(None, FRENCH), Schema(), hubs).body(params)
+    assert error is not None and french in body and "Liste pôles ESS : " in body
+    assert english_leaks(body) == []
+    assert "list.error.fix" in {key for key, _ in french_leaks(body)}  # the check can fail
+
+
+FICHE_CSV = ("nom,type,région,département,commune,latitude,longitude,site web\n"
+             "Alpha,centre multi-fonctions,Bretagne,Finistère,Brest,48.39,-4.49,"
+             "http://alpha.example.org\n")
+
+
+def fiche_text(m: object) -> tuple[str, str]:
+    """A new fiche's wikitext in the language of ``m``: (infobox, the prose after it)."""
+    hub = next(read_csv(FICHE_CSV).rows())
+    text = render_fiche(environment(None, m), hub, "Alpha", Schema(),  # type: ignore[arg-type]
+                        "Pôles ESS en Bretagne")
+    infobox, _, prose = text.partition("\n}}\n")
+    return infobox, prose
+
+
+def test_a_new_fiche_s_prose_is_in_the_wiki_s_language_and_its_names_are_the_schema_s() -> None:
+    french_box, french = fiche_text(FRENCH)
+    english_box, english = fiche_text(ENGLISH)
+    assert french_box == english_box  # template and parameter names: the wiki's schema
+    assert french_box.startswith("{{Fiche initiative\n| nom") and "| région" in french_box
+    assert english.startswith("'''Alpha''' is a hub for the social and solidarity economy "
+                              "(centre multi-fonctions) in Brest, Bretagne.")
+    assert "== See also ==\n* [[Pôles ESS en Bretagne]]" in english
+    assert french_leaks(english) == []
+    assert french.startswith("'''Alpha''' est un pôle de développement de l'économie sociale "
+                             "et solidaire (centre multi-fonctions) situé à Brest, en Bretagne.")
+    assert "== Voir aussi ==" in french and "complétez-la !" in french
+    assert english_leaks(french) == []
+
+
+def test_the_shipped_templates_summaries_are_in_the_wiki_s_language() -> None:
+    templates = load_templates(wiki_templates_dir())
+    assert len(templates) >= 12 and all(t.summary_key for t in templates)
+    for template in templates:
+        english, french = template.summary_in(ENGLISH), template.summary_in(FRENCH)
+        assert french == template.summary and english != french, template.file
+        assert french_leaks(english) == [] and english_leaks(french) == [], template.file
+    fiche = next(t for t in templates if t.title == "Modèle:Fiche initiative")
+    assert fiche.summary_in(ENGLISH) == "infobox of an ESS hub's page"
+
+
+def test_templates_install_says_its_summaries_in_the_recorded_language(tmp_path: Path) -> None:
+    templates = [t for t in load_templates(wiki_templates_dir()) if not t.requires][:3]
+    wiki = FakeWiki()
+    with Store(tmp_path / "s.sqlite") as store:
+        store.set_meta(LANGUAGE_META, "en")  # as a pull of an English wiki records it
+        install_templates(wiki, store, Config(safety=SafetyConfig(edit_interval=0)),  # type: ignore[arg-type]
+                          templates)
+    assert [title for title, _, _ in wiki.edits] == [t.title for t in templates]
+    for (_, _, summary), template in zip(wiki.edits, templates, strict=True):
+        assert summary.startswith(f"wikisync: {template.summary_in(ENGLISH)} [run ")
+        assert french_leaks(summary) == []
+
+
+def map_hubs() -> list[Hub]:
+    """Two pins: one of a legend type, one of no known type."""
+    return [Hub("alpha", "Alpha", "association", "Alpha", (), commune="Brest", lat=48.4, lon=-4.5),
+            Hub("beta", "Beta", None, "Beta", (), commune="Vannes", lat=47.6, lon=-2.7)]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_kml_and_umap_names_are_in_the_map_s_language(language: str) -> None:
+    settings = MapSettings.from_config(Config(wiki=WikiConfig(language=language)))
+    data = map_data(map_hubs(), settings)
+    kml, umap = render_kml(data, settings), to_umap(data, settings)
+    layers = [layer["_umap_options"] for layer in umap["layers"]]
+    title, unknown = (("Map of the ESS hubs", "unknown type") if language == "en"
+                      else ("Carte des pôles ESS", "type inconnu"))
+    assert f"<name>{title}</name>" in kml and f"<name>{unknown}</name>" in kml
+    assert umap["properties"]["name"] == title and layers[-1]["name"] == unknown
+    described = " ".join([umap["properties"]["description"], *(x["description"] for x in layers)])
+    assert described.startswith("2 hubs; exported by wikisync" if language == "en"
+                                else "2 pôles ; exporté par wikisync")
+    names = re.findall(r"<(?:name|description)>([^<]*)</", kml)  # what Google Earth shows
+    shown = " ".join([*names, described])
+    assert (french_leaks if language == "en" else english_leaks)(shown) == []
+    assert MapSettings(title="Ma carte", language=language).map_title == "Ma carte"
+
+
+def test_a_pull_records_the_wiki_s_language_with_no_request_of_its_own(
+        devwiki: DevWiki, fault_proxy: FaultProxy, tmp_path: Path) -> None:
+    env = wiki_env(devwiki, tmp_path)
+    with Store(env["WIKISYNC_STATE"]) as store:
+        assert store.get_meta(LANGUAGE_META) is None  # a new store does not know it
+    done = CliRunner().invoke(cli, ["pull"], env=env)
+    assert done.exit_code == 0, done.output
+    with Store(env["WIKISYNC_STATE"]) as store:
+        assert store.get_meta(LANGUAGE_META) == "fr"  # the test wiki's siteinfo lang
+        assert for_wiki(None, DEFAULT_TYPES, store).language == "fr"
+    logged = connect(WikiConfig(api=fault_proxy.api_url, username=devwiki.bot_username,
+                                password=devwiki.bot_password, user_agent=TEST_USER_AGENT))
+    anonymous = connect(WikiConfig(api=fault_proxy.api_url, user_agent=TEST_USER_AGENT))
+    anonymous.wiki_identity()  # what connect_store asks before recording the language
+    fault_proxy.clear()
+    assert logged.wiki_language() == "fr" and anonymous.wiki_language() == "fr"
+    assert fault_proxy.requests == []  # it rode on the login token or the identity's answer

@@ -124,6 +124,12 @@ class Gateway:
             server, wikiid = self.site_info().server, self.site_info().wikiid
         return server, wikiid, self.config.api or ""
 
+    def wiki_language(self) -> str | None:
+        """The wiki's siteinfo ``lang`` if the site facts or the login answer brought it
+        already (``wiki_identity`` makes sure one did): never a request of its own."""
+        general = self.session.general if self._site is None else {"lang": self._site.lang}
+        return str(general.get("lang") or "") or None
+
     def server_time(self) -> str:
         """The wiki's current time (ISO 8601), for windows of recent changes."""
         result = self._call({"action": "query", "curtimestamp": 1}, "other")

@@ -15,6 +15,7 @@ from wikisync.errors import UsageError
 from wikisync.export import EXPORTERS
 from wikisync.export.mapformats import MAP_FORMATS, configure_map_formats  # registers them
 from wikisync.files import write_atomic
+from wikisync.i18n import for_wiki
 from wikisync.store import Store
 
 
@@ -51,11 +52,13 @@ def export_command(app: AppContext, fmt: str, output: str | None, source: str | 
     path = state_file(app, store_path)
     if not Path(path).is_file():
         raise UsageError(f"no store at {path}: run `wikisync pull` first")
-    if fmt in MAP_FORMATS:
-        configure_map_formats(config_with_flags(app, tiles=tiles), embed_assets=embed_assets,
-                              cdn=cdn, warn=lambda line: click.echo(f"wikisync: {line}", err=True))
-    exporter = EXPORTERS[fmt]
     with Store(path) as store:
+        if fmt in MAP_FORMATS:  # in the wiki's language, as the store recorded it
+            config = config_with_flags(app, tiles=tiles)
+            language = for_wiki(config.wiki.language, (), store).language
+            configure_map_formats(config, embed_assets=embed_assets, cdn=cdn, language=language,
+                                  warn=lambda line: click.echo(f"wikisync: {line}", err=True))
+        exporter = EXPORTERS[fmt]
         records = store.records(source=source, problems_only=problems_only)
         if output and output != "-":
             buffer = io.StringIO()  # the whole text first: a failure leaves the old file

@@ -17,7 +17,7 @@ from wikisync.dataset import load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, UsageError
 from wikisync.generate.fiches import FichePlan, create_fiches, plan_fiches
 from wikisync.generate.mapblock import check_extension
-from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page
+from wikisync.generate.run import GenerateResult, generate_blocks, publish_map_page, wiki_messages
 from wikisync.generate.templates import environment
 from wikisync.store import Store
 from wikisync.store.runs import RunKind
@@ -189,7 +189,8 @@ def create_command(app: AppContext, dataset_path: str | None, encoding: str | No
         gateway = connect_store(config.require_wiki(), store)
         _pull_first(app, gateway, store, no_pull)
         plan = plan_fiches(dataset, list(store.records()), config.schema,
-                           environment(config.generate.templates),
+                           environment(config.generate.templates,
+                                       wiki_messages(config, store)),
                            pattern=config.generate.fiche_title,
                            only=only, include_rows=include_rows,
                            limit=config.safety.max_edits)

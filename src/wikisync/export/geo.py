@@ -16,7 +16,7 @@ from typing import Any
 
 from wikisync.config import Config
 from wikisync.hubs import LINK_KINDS, Hub, Link, article_base, pin_link, web_url
-from wikisync.i18n import DEFAULT_LANGUAGE, language_of
+from wikisync.i18n import DEFAULT_LANGUAGE, Messages, language_of, messages
 from wikisync.schema import DEFAULT_TYPES, HubType
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -24,7 +24,6 @@ OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
 UNKNOWN_HEX = "#888888"
-UNKNOWN_LABEL = "type inconnu"
 # simplestyle ``marker-symbol``: Maki icon names known to Kartographer, geojson.io and Mapbox.
 MARKER_SYMBOLS = {
     "association": "town-hall",
@@ -44,7 +43,7 @@ class MapSettings:
     types: tuple[HubType, ...] = DEFAULT_TYPES
     link_order: tuple[str, ...] = LINK_KINDS
     article_base: str | None = None  # base URL of wiki pages (see ``hubs.page_url``)
-    title: str = "Pôles de développement de l'ESS"
+    title: str | None = None  # None: the catalog's ``map.title`` (see ``map_title``)
     tiles: str = OSM_TILES  # empty: no tile layer
     attribution: str = OSM_ATTRIBUTION
     embed_assets: Path | None = None  # a Leaflet dist/ to inline instead of the shipped one
@@ -67,6 +66,21 @@ class MapSettings:
             values["tiles"] = config.map.tiles
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    @property
+    def messages(self) -> Messages:
+        """The catalog of the map's language, labelling the types as the legend."""
+        return messages(self.language, self.types)
+
+    @property
+    def map_title(self) -> str:
+        """The map's name (KML document, uMap map, HTML page): ``title``, else the catalog's."""
+        return self.title or self.messages("map.title")
+
+    @property
+    def unknown_label(self) -> str:
+        """The legend's label of pins whose type is missing or unknown (KML, uMap, HTML)."""
+        return self.messages("map.unknown-type")
 
     def type_of(self, key: str | None) -> HubType | None:
         """The hub type with this key, or None."""

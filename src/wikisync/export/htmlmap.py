@@ -100,7 +100,7 @@ def page_data(data: MapData, settings: MapSettings) -> dict[str, Any]:
     """What the page's script reads: tiles, legend, pins, the hubs left off the map, texts."""
     m = messages(settings.language, settings.types)
     return {
-        "title": settings.title,
+        "title": settings.map_title,
         "tiles": settings.tiles,
         "attribution": settings.attribution,
         "legend": _legend(data, settings, m),
@@ -146,7 +146,7 @@ def render_html(data: MapData, settings: MapSettings) -> str:
     assets = _assets(settings)
     template = environment(settings.templates_dir).get_template(TEMPLATE)
     return template.render(
-        title=settings.title,
+        title=settings.map_title,
         data=page_data(data, settings),
         assets=assets,
         outline=outline(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from html import escape
 
-from wikisync.export.geo import UNKNOWN_HEX, UNKNOWN_LABEL, MapData, MapSettings, Pin
+from wikisync.export.geo import UNKNOWN_HEX, MapData, MapSettings, Pin
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 ICON = "https://maps.google.com/mapfiles/kml/paddle/wht-blank.png"
@@ -67,10 +67,10 @@ def to_kml(data: MapData, settings: MapSettings) -> ET.Element:
     """The ``<kml>`` element: styles, then a folder of placemarks per type."""
     root = ET.Element("kml", xmlns=KML_NS)
     document = _sub(root, "Document")
-    _sub(document, "name", settings.title)
+    _sub(document, "name", settings.map_title)
     groups: list[tuple[str | None, str, str]] = [(t.key, t.label, t.hex) for t in settings.types]
     if any(settings.type_of(pin.hub.type) is None for pin in data.pins):
-        groups.append((None, UNKNOWN_LABEL, UNKNOWN_HEX))
+        groups.append((None, settings.unknown_label, UNKNOWN_HEX))
     for key, _label, hex_colour in groups:
         _style(document, style_id(key, settings), hex_colour)
     for key, label, _hex in groups:

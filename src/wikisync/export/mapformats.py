@@ -66,10 +66,13 @@ def register_map_formats(settings: MapSettings | None = None, warn: Warn | None 
 
 
 def configure_map_formats(config: Config, *, embed_assets: str | Path | None = None,
-                          cdn: bool = False, warn: Warn | None = None) -> MapSettings:
-    """Register the map formats with the config's settings (``--tiles`` is ``[map] tiles``)."""
+                          cdn: bool = False, warn: Warn | None = None,
+                          language: str | None = None) -> MapSettings:
+    """Register the map formats with the config's settings (``--tiles`` is ``[map] tiles``);
+    ``language``: the wiki's, as the store recorded it (else ``[wiki] language``, French)."""
     settings = MapSettings.from_config(
         config, embed_assets=Path(embed_assets) if embed_assets else None, cdn=cdn or None,
+        language=language,
     )
     register_map_formats(settings, warn)
     return settings

@@ -10,7 +10,6 @@ from typing import Any
 
 from wikisync.export.geo import (
     UNKNOWN_HEX,
-    UNKNOWN_LABEL,
     MapData,
     MapSettings,
     Pin,
@@ -18,12 +17,13 @@ from wikisync.export.geo import (
     feature,
     umap_options,
 )
+from wikisync.i18n import Messages
 
 FRANCE_CENTER = [2.4, 46.6]  # lon, lat: where the map opens when there is no pin
 POPUP_TEMPLATE = "# {name}\n{type_label}\n{commune}\n{url}"  # uMap links bare URLs
 
 
-def _layer(name: str, hex_colour: str, pins: list[Pin]) -> dict[str, Any]:
+def _layer(name: str, hex_colour: str, pins: list[Pin], m: Messages) -> dict[str, Any]:
     """One uMap data layer (a FeatureCollection with ``_umap_options``)."""
     features = []
     for pin in pins:
@@ -42,7 +42,7 @@ def _layer(name: str, hex_colour: str, pins: list[Pin]) -> dict[str, Any]:
             "color": hex_colour,
             "iconClass": "Drop",
             "popupContentTemplate": POPUP_TEMPLATE,
-            "description": f"{len(pins)} pôle(s)",
+            "description": m.count("map.pins", len(pins)),
         },
     }
 
@@ -52,10 +52,10 @@ def layers(data: MapData, settings: MapSettings) -> list[dict[str, Any]]:
     result = []
     for hub_type in settings.types:
         pins = [pin for pin in data.pins if pin.hub.type == hub_type.key]
-        result.append(_layer(hub_type.label, hub_type.hex, pins))
+        result.append(_layer(hub_type.label, hub_type.hex, pins, settings.messages))
     unknown = [pin for pin in data.pins if settings.type_of(pin.hub.type) is None]
     if unknown:
-        result.append(_layer(UNKNOWN_LABEL, UNKNOWN_HEX, unknown))
+        result.append(_layer(settings.unknown_label, UNKNOWN_HEX, unknown, settings.messages))
     return result
 
 
@@ -71,8 +71,9 @@ def _center(data: MapData) -> list[float]:
 def to_umap(data: MapData, settings: MapSettings) -> dict[str, Any]:
     """The whole ``.umap`` document."""
     properties: dict[str, Any] = {
-        "name": settings.title,
-        "description": f"{len(data.pins)} pôles ; exporté par wikisync",
+        "name": settings.map_title,
+        "description": settings.messages("map.exported",
+                                         pins=settings.messages.count("map.pins", len(data.pins))),
         "zoom": 6,
         "datalayersControl": "expanded",
         "onLoadPanel": "datalayers",

@@ -28,7 +28,7 @@ from wikisync.errors import UnsafeEdit
 from wikisync.generate.query import Group, ListQuery, QueryError, group_by_type, select
 from wikisync.generate.templates import render
 from wikisync.hubs import Hub, link_target, web_url
-from wikisync.i18n import Messages
+from wikisync.i18n import Messages, messages
 from wikisync.model import Record
 from wikisync.parse import PageReader, escape_value
 from wikisync.parse.blocks import Block, find_blocks, locate
@@ -126,13 +126,19 @@ class ListRenderer:
     hubs: Sequence[Hub]
     template: str = LIST_TEMPLATE
 
+    @property
+    def messages(self) -> Messages:
+        """The catalog the environment's templates speak (its ``t``; French when none)."""
+        found = self.env.globals.get("t")
+        return found if isinstance(found, Messages) else messages()
+
     def body(self, params: Mapping[str, str]) -> tuple[str, str | None]:
         """The body for an opener's parameters, and the parameter error shown in it, if any."""
         try:
             query: ListQuery | None = ListQuery.from_params(params, self.schema)
             error = None
         except QueryError as exc:
-            query, error = None, str(exc)
+            query, error = None, exc.message(self.messages)
         context = list_context(self.hubs, query, self.schema, error)
         return render(self.env, self.template, context).strip("\n"), error
 

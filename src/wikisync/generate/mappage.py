@@ -111,7 +111,7 @@ def kartographer(data: MapData, settings: MapSettings, m: Messages) -> str:
     geojson = json.dumps({"type": "FeatureCollection", "features": features},
                          ensure_ascii=False, indent=1).replace("</", "<\\/")
     frame = (f'<mapframe width="full" height="{MAP_HEIGHT}" latitude="{lat}" '
-             f'longitude="{lon}" zoom="{zoom}" text="{escape_text(settings.title)}">\n'
+             f'longitude="{lon}" zoom="{zoom}" text="{escape_text(settings.map_title)}">\n'
              f"{geojson}\n</mapframe>")
     return "\n".join([frame, "", *_legend(data, settings, m)]) + "\n"
 
@@ -155,7 +155,7 @@ def render_map_page(hubs: Sequence[Hub], config: Config, *,
     """The map block's body for ``config.map.extension`` (kartographer or maps), in the
     language of ``m`` (default: ``[wiki] language``, else French)."""
     m = m or messages(config.wiki.language, config.schema.types)
-    settings = MapSettings.from_config(config)
+    settings = MapSettings.from_config(config, language=m.language)
     data = map_data(hubs, settings)
     if config.map.extension == "maps":
         return maps_extension(data, settings, icon_pattern, m)

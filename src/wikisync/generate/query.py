@@ -1,7 +1,8 @@
 """What a list block asks for (its opener's parameters), and the hubs that answer it.
 
 Pure functions: ``ListQuery.from_params`` checks the parameters (an unknown one, an unknown
-type or sort field is a ``QueryError`` whose message is shown in the block, in French),
+type or sort field is a ``QueryError`` whose message is shown in the block, in the wiki's
+language through the catalog's ``list.param.*``),
 ``select`` filters the hubs, ``sort_hubs`` and ``group_by_type`` order them the same way
 every time (stable keys, ties broken by the hub's unique key).
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from wikisync.comparisons import same_departement
 from wikisync.hubs import Hub, resolve_type
+from wikisync.i18n import Messages, messages
 from wikisync.schema import HubType, Schema
 from wikisync.text import normalise_name
 
@@ -21,10 +23,22 @@ SORT_FIELDS = {"nom": "name", "commune": "commune", "type": "type", "départemen
 PARAM_NAMES = {"région": "region", "region": "region", "type": "type",
                "département": "departement", "departement": "departement", "dép": "departement",
                "tri": "sort", "modèle": "row_template", "modele": "row_template"}
+# The names an editor may give (the wiki's own parameter and sort names, in any language).
+KNOWN_PARAMS = "région, type, département, tri, modèle"
+KNOWN_SORTS = "nom, commune, type, département"
 
 
 class QueryError(ValueError):
     """A block's parameters cannot be honoured; the message is for the page's editors."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        """A catalog key (``list.param.*``) and its placeholders; ``str()`` is French."""
+        self.key, self.values = key, values
+        super().__init__(self.message())
+
+    def message(self, m: Messages | None = None) -> str:
+        """The error in the language of ``m`` (French by default), for the block."""
+        return (m or messages())(self.key, **self.values)
 
 
 @dataclass(frozen=True)
@@ -44,8 +58,7 @@ class ListQuery:
         for name, value in params.items():
             key = PARAM_NAMES.get(name.strip().casefold())
             if key is None:
-                known = ", ".join(("région", "type", "département", "tri", "modèle"))
-                raise QueryError(f"paramètre inconnu « {name} » (paramètres : {known})")
+                raise QueryError("list.param.unknown", name=name, known=KNOWN_PARAMS)
             if value.strip():
                 values[key] = value.strip()
         hub_type = _type_key(values.get("type"), schema)
@@ -70,7 +83,7 @@ def _type_key(value: str | None, schema: Schema) -> str | None:
     key = resolve_type(value, schema.types)
     if key is None:
         labels = ", ".join(t.label for t in schema.types)
-        raise QueryError(f"type inconnu « {value} » (types : {labels})")
+        raise QueryError("list.param.type", value=value, known=labels)
     return key
 
 
@@ -80,7 +93,7 @@ def _sort_field(value: str | None) -> str:
         return "name"
     field = SORT_FIELDS.get(value.casefold())
     if field is None:
-        raise QueryError(f"tri inconnu « {value} » (tris : nom, commune, type, département)")
+        raise QueryError("list.param.sort", value=value, known=KNOWN_SORTS)
     return field
 
 
@@ -91,7 +104,7 @@ def _row_template(value: str | None, schema: Schema) -> str:
     prefix, colon, rest = value.partition(":")
     name = rest.strip() if colon and prefix.strip().casefold() in ("modèle", "template") else value
     if not name or any(ch in name for ch in "{}[]|<>#"):
-        raise QueryError(f"modèle invalide « {value} »")
+        raise QueryError("list.param.row-template", value=value)
     return name
 
 

@@ -127,10 +127,23 @@ MESSAGES: dict[str, str] = {
     "list.col.commune": "Commune",
     "list.col.site": "Site",
     "list.updated": "Mis à jour le {date} par wikisync (passage {run})",
+    "list.param.unknown": "paramètre inconnu « {name} » (paramètres : {known})",
+    "list.param.type": "type inconnu « {value} » (types : {known})",
+    "list.param.sort": "tri inconnu « {value} » (tris : {known})",
+    "list.param.row-template": "modèle invalide « {value} »",
     "date.long": "{day} {month} {year}",
     "date.first-day": "1er",
     "date.months": ("janvier février mars avril mai juin juillet août septembre "
                     "octobre novembre décembre"),
+    # --- a new fiche (wikisync create) ---
+    "fiche.intro": ("{name} est un pôle de développement de l'économie sociale et solidaire"
+                    "{type}{commune}{region}."),
+    "fiche.intro.type": " ({type})",
+    "fiche.intro.commune": " situé à {commune}",
+    "fiche.intro.region": ", en {region}",
+    "fiche.created": ("Cette fiche a été créée par le robot ''wikisync'' à partir du jeu de "
+                      "données de référence : complétez-la !"),
+    "fiche.see-also": "Voir aussi",
     # --- the map page, the HTML map and its popups ---
     "map.title": "Carte des pôles ESS",
     "map.intro": ("Cette carte montre les pôles ESS décrits sur le wiki ; le robot wikisync la "
@@ -145,6 +158,9 @@ MESSAGES: dict[str, str] = {
                     "seuls les contours des pays sont dessinés sous les pôles."),
     "map.missing-count": "{count} pôle(s) sans coordonnées, absents de la carte",
     "map.outline": "Contours : Natural Earth",
+    "map.pins.one": "1 pôle",
+    "map.pins.many": "{count} pôles",
+    "map.exported": "{pins} ; exporté par wikisync",
     # --- edit summaries ---
     "summary.audit": "Rapport d'audit wikisync",
     "summary.list": "Liste des pôles ESS mise à jour",
@@ -152,6 +168,21 @@ MESSAGES: dict[str, str] = {
     "summary.map": "Carte des pôles ESS mise à jour",
     "summary.map-added": "Carte des pôles ESS ajoutée à la page",
     "summary.fiche": "Nouvelle fiche de pôle ESS, d'après le jeu de données de référence",
+    "summary.template": "modèle",
+    "summary.template.type-key": ("modèle qui ramène un type de pôle ESS à sa clé (association, "
+                                  "hebergement, multifonction, projet, informel)"),
+    "summary.template.type-square": ("carré de couleur d'un type de pôle ESS (couleurs de la "
+                                     "carte)"),
+    "summary.template.fiche": "infobox de la fiche d'un pôle ESS",
+    "summary.template.fiche-redirect": "redirection vers Modèle:Fiche initiative",
+    "summary.template.region": "en-tête d'une page régionale des pôles ESS",
+    "summary.template.row": "ligne de la liste des pôles d'une page régionale",
+    "summary.template.list-start": "début d'une liste de pôles générée par le robot",
+    "summary.template.list-end": "fin d'une liste de pôles générée par le robot",
+    "summary.template.coord": "modèle Coord minimal (coordonnées décimales)",
+    "summary.template.url": "modèle URL minimal (lien vers un site, avec ou sans http://)",
+    "summary.template.nobots": "modèle nobots (n'affiche rien ; interdit la page aux robots)",
+    "summary.template.bots": "modèle bots (n'affiche rien ; autorise ou exclut des robots)",
     "summary.revert": "annulation du run {run}",
     # sync write rules in edit summaries (sync.rules: each id's words)
     "rule.map_links": "lien carte",

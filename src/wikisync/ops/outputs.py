@@ -16,6 +16,7 @@ from wikisync.export import EXPORTERS
 from wikisync.export.mapformats import configure_map_formats
 from wikisync.files import write_atomic
 from wikisync.hubs import article_base
+from wikisync.i18n import for_wiki
 from wikisync.store import Store
 
 log = logging.getLogger("wikisync.ops")
@@ -62,7 +63,8 @@ def write_exports(store: Store, config: Config, *, dry_run: bool = False) -> lis
             said.add(message)
             log.warning(message)
 
-    configure_map_formats(config, warn=warn_once)
+    language = for_wiki(config.wiki.language, (), store).language  # as recorded by the pull
+    configure_map_formats(config, warn=warn_once, language=language)
     results = []
     for key, path in files.items():
         name = EXPORT_FORMATS[key]

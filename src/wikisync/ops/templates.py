@@ -21,6 +21,7 @@ from typing import Any
 from wikisync.api import Gateway
 from wikisync.config import Config
 from wikisync.errors import UsageError
+from wikisync.i18n import Messages, for_wiki, messages
 from wikisync.resources import MANIFEST
 from wikisync.store import Store
 from wikisync.store.runs import RunKind, RunStatus
@@ -37,7 +38,11 @@ NO_WRITE_STATES = {"same": "up to date", "exists": "exists (differs; --force rep
 
 @dataclass(frozen=True)
 class WikiTemplate:
-    """One shipped template: its file, page title, edit summary, role and needed extensions."""
+    """One shipped template: its file, page title, edit summary, role and needed extensions.
+
+    ``summary_key`` names the summary in the message catalog (the shipped manifest's), said
+    in the wiki's language at install; ``summary`` is its French text (or a manifest's own).
+    """
 
     file: str
     title: str
@@ -45,6 +50,11 @@ class WikiTemplate:
     role: str
     requires: tuple[str, ...]
     text: str
+    summary_key: str | None = None
+
+    def summary_in(self, m: Messages) -> str:
+        """The edit summary in the language of ``m`` (a manifest's own text as it is)."""
+        return m(self.summary_key) if self.summary_key else self.summary
 
 
 @dataclass(frozen=True)
@@ -108,9 +118,10 @@ def _template(folder: Path, name: str, spec: dict[str, Any]) -> WikiTemplate:
     role = spec.get("role", "contract")
     if role not in ROLES:
         raise ValueError(f"{name}: unknown role {role!r}")
-    return WikiTemplate(name, spec["title"], spec.get("summary", "wikisync : modèle"), role,
-                        tuple(spec.get("requires", ())),
-                        (folder / name).read_text(encoding="utf-8"))
+    key = spec.get("summary_key") or (None if "summary" in spec else "summary.template")
+    summary = messages()(key) if key else str(spec["summary"])
+    return WikiTemplate(name, spec["title"], summary, role, tuple(spec.get("requires", ())),
+                        (folder / name).read_text(encoding="utf-8"), key)
 
 
 def wiki_extensions(gateway: Gateway) -> set[str]:
@@ -131,20 +142,22 @@ def install_templates(gateway: Gateway, store: Store, config: Config,
         result.run_id = session.run_id
         session.writer.expect(len(templates))
         pages = gateway.read_titles([t.title for t in templates])
+        m = for_wiki(config.wiki.language, config.schema.types, store)
         for template, page in zip(templates, pages, strict=True):
             current = None if page.missing else (page.content or "")
-            result.items.append(_install(session.writer, template, current, force))
+            result.items.append(_install(session.writer, template, current, force, m))
         result.missing_extensions = _missing_extensions(gateway, result.items)
         session.status = RunStatus.PARTIAL if result.undone else RunStatus.OK
     return result
 
 
 def _install(writer: PageWriter, template: WikiTemplate, current: str | None,
-             force: bool) -> Installed:
+             force: bool, m: Messages) -> Installed:
     """Create one template, leave it, or (``force``) replace a contract or helper one."""
+    summary = template.summary_in(m)
     if current is None:
         return Installed(template, "create",
-                         writer.create(template.title, template.text, [RULE], template.summary))
+                         writer.create(template.title, template.text, [RULE], summary))
     if current.rstrip() == template.text.rstrip():
         return Installed(template, "same")
     if template.role not in REPLACEABLE:
@@ -152,7 +165,7 @@ def _install(writer: PageWriter, template: WikiTemplate, current: str | None,
     if not force:
         return Installed(template, "exists")
     text = template.text
-    outcome = writer.write(template.title, lambda old: text, [RULE], template.summary)
+    outcome = writer.write(template.title, lambda old: text, [RULE], summary)
     return Installed(template, "overwrite", outcome)
 
 

@@ -4,7 +4,9 @@ Every command that reads or writes the wiki with a store (pull, sync, generate, 
 templates install, run, audit --pull/--publish, status) connects through ``connect_store``
 (or, for ``status``, which never creates a store, ``ensure_store_of``). The wiki's identity
 comes with the login token (or the site facts already read): the check costs no request
-when logged in. Pull records the identity in the store on its first success.
+when logged in. Pull records the identity in the store on its first success; the wiki's
+language (siteinfo ``lang``, read with the identity) is recorded at every connection, so
+offline reports speak it (``i18n.for_wiki``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from wikisync.api import Gateway, connect
 from wikisync.config import WikiConfig
+from wikisync.i18n import LANGUAGE_META
 from wikisync.store import Store, WikiIdentity, ensure_same_wiki
 
 
@@ -33,7 +36,14 @@ def site_identity(site: Any, api: str) -> WikiIdentity:
 def ensure_gateway_wiki(store: Store, gateway: Gateway) -> Gateway:
     """``gateway`` if the store has no wiki yet or is this wiki's; else WrongWiki (exit 2)."""
     ensure_same_wiki(store, gateway_identity(gateway))
+    record_language(store, gateway.wiki_language())
     return gateway
+
+
+def record_language(store: Store, language: str | None) -> None:
+    """Remember the wiki's language in the store (when told and changed), for offline use."""
+    if language and store.get_meta(LANGUAGE_META) != language:
+        store.set_meta(LANGUAGE_META, language)
 
 
 def connect_store(wiki: WikiConfig, store: Store,
