@@ -73,4 +73,5 @@ def test_publish_warns_on_a_prefix_that_is_no_namespace_and_writes_french(
     with Store(wiki_env["WIKISYNC_STATE"]) as store:
         assert store.get_meta(LANGUAGE_META) == "fr"  # siteinfo lang, kept for offline reports
         summaries = [e.summary for e in store.journal(title=right)]
-    assert len(summaries) == 1 and summaries[0].startswith("Rapport d'audit wikisync [run ")
+    assert len(summaries) == 1
+    assert summaries[0].startswith("wikisync: Rapport d'audit wikisync [run ")

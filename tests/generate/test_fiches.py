@@ -121,8 +121,10 @@ def test_create_never_overwrites_and_journals(tmp_path: Path) -> None:
             ("Pôle Nouveau", "skipped", "exists"), ("Pôle Bizarre x b", "created", ""),
             ("Pôles/Titré", "created", "")]
         assert wiki.text("Pôle Nouveau") == "Une page qui existait déjà."
-        assert [e.title for e in store.journal()] == ["Pôle Bizarre x b", "Pôles/Titré"]
-        assert store.journal()[0].rules == ("create",) and store.journal()[0].old_revid is None
+        saved = store.journal(status="saved")
+        assert [e.title for e in saved] == ["Pôle Bizarre x b", "Pôles/Titré"]
+        assert saved[0].rules == ("create",) and saved[0].old_revid is None
+        assert [e.title for e in store.journal(status="not-saved")] == ["Pôle Nouveau"]
 
 
 def test_create_dry_run_reads_once_and_writes_nothing(tmp_path: Path) -> None:

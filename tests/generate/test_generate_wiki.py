@@ -221,7 +221,9 @@ def test_create_makes_missing_fiches_and_never_overwrites(
     assert editor_client.read(taken) == "Une page sans rapport, qui existait déjà."
     created = [f"Pôle Neuf {tag}", f"Pôle Bizarre {tag}"]
     with Store(wiki_env["WIKISYNC_STATE"]) as store:
-        assert [e.title for e in store.journal() if e.rules == ("create",)] == created
+        assert [e.title for e in store.journal(status="saved") if e.rules == ("create",)] \
+            == created
+        assert [e.title for e in store.journal(status="not-saved")] == [taken]
         cfg = bot_config(devwiki, Path(wiki_env["WIKISYNC_STATE"]))
         gateway = Gateway(cfg.wiki)
         gateway.login()

@@ -140,7 +140,7 @@ def test_map_page_is_created_then_only_rewritten_when_hubs_change(store: Store) 
     edited = wiki.text("Carte") or ""
     assert third.status == "edited" and "Pôle de Vannes" in edited
     assert edited.startswith(INTRO + "\n\n" + OPEN_MARKER) and edited.endswith(CLOSE_MARKER)
-    assert wiki.edits[-1][2].startswith("Carte des pôles ESS mise à jour")
+    assert wiki.edits[-1][2].startswith("wikisync: Carte des pôles ESS mise à jour")
 
 
 HUMAN_MAP_PAGE = ("Intro écrite par une personne.\n\n== Légende ==\n* vert : associations\n\n"
@@ -155,7 +155,7 @@ def test_map_block_is_appended_before_the_categories_of_a_human_page(store: Stor
     head, tail = HUMAN_MAP_PAGE.split("[[Catégorie:Carte]]")
     assert outcome.status == "edited" and text.startswith(head + OPEN_MARKER + "\n<mapframe")
     assert text.endswith(CLOSE_MARKER + "\n\n[[Catégorie:Carte]]" + tail)
-    assert wiki.edits[-1][2].startswith("Carte des pôles ESS ajoutée à la page")
+    assert wiki.edits[-1][2].startswith("wikisync: Carte des pôles ESS ajoutée à la page")
 
 
 def test_no_append_refuses_a_page_without_a_block(store: Store) -> None:

@@ -77,7 +77,8 @@ def test_install_creates_the_missing_templates_and_leaves_existing_ones(
         page = after[title]
         assert page is not None and page["user"] == "WikisyncBot"
         assert page["content"] == BY_TITLE[title].text.rstrip()
-        assert page["comment"].startswith(BY_TITLE[title].summary)
+        bare = BY_TITLE[title].summary.removeprefix("wikisync :").strip()
+        assert page["comment"].startswith(f"wikisync: {bare}")  # the one prefix
         assert page["comment"].endswith("]") and "[run " in page["comment"]
     assert after["Modèle:Pôle ESS"] == before["Modèle:Pôle ESS"]
     assert after["Modèle:Coord"] == before["Modèle:Coord"]

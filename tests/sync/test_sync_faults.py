@@ -122,7 +122,9 @@ def test_readonly_wiki_stops_the_run_before_the_next_edit(
     with Store(tmp_path / "s.sqlite") as store:
         runs = store.runs(kind="sync")
         assert [r.status for r in runs] == ["stopped", "stopped"]
-        assert [e.title for e in store.journal()] == changed
+        assert [e.title for e in store.journal(status="saved")] == changed
+        [refused] = store.journal(status="not-saved")  # the edit the read-only wiki refused
+        assert refused.title not in changed and refused.new_revid is None
 
 
 def gateway_before(cfg: Any, devwiki: Any) -> Any:

@@ -145,7 +145,7 @@ def test_dry_run_writes_nothing_and_shows_the_diff(store: Store) -> None:
     w = writer(wiki, store, dry_run=True, out=seen.append)
     outcome = w.write("A", lambda t: Rewrite(t + "x\n", ("other",), "autre"), ["r"], "s")
     assert outcome.status == "dry-run" and "+x" in outcome.diff
-    assert outcome.rules == ("other",) and outcome.summary.startswith("autre [run")
+    assert outcome.rules == ("other",) and outcome.summary.startswith("wikisync: autre [run")
     assert wiki.edits == [] and store.journal() == [] and seen == [outcome]
 
 
@@ -156,7 +156,8 @@ def test_create_is_create_only(store: Store) -> None:
     assert w.create("New", FICHE, ["new_fiche"], "création").status == "created"
     assert w.create("Taken", FICHE, ["new_fiche"], "création").reason == "exists"
     assert wiki.text("Taken") == "x"
-    assert [e.title for e in store.journal()] == ["New"]
+    assert [(e.title, e.status) for e in store.journal()] == [("New", "saved")]
+    assert [e.title for e in store.journal(status="not-saved")] == ["Taken"]  # tried, refused
 
 
 def test_prefetch_reads_once(store: Store) -> None:
@@ -175,13 +176,16 @@ def test_crash_between_save_and_journal_makes_no_duplicate_on_rerun(store: Store
     wiki.put("A", FICHE)
     w = writer(wiki, store)
 
-    def crash(entry: object) -> None:
-        raise KeyboardInterrupt  # killed right after the save, before the journal
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # killed right after the save, before the journal settles
 
-    w.store = type("Crashing", (), {"add_journal": staticmethod(crash)})()  # type: ignore
+    w.store = type("Crashing", (), {"add_journal": store.add_journal,  # type: ignore
+                                    "settle_journal": staticmethod(crash)})()
     with pytest.raises(KeyboardInterrupt):
         w.write("A", add_carte, ["r"], "s")
     assert len(wiki.edits) == 1
+    [intent] = store.journal()  # journalled before the request: the next command settles it
+    assert (intent.status, intent.new_revid, intent.old_revid) == ("pending", None, 101)
     again = writer(wiki, store).write("A", add_carte, ["r"], "s")
     assert again.status == "unchanged" and len(wiki.edits) == 1
 

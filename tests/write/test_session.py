@@ -48,7 +48,7 @@ def test_a_session_logs_its_run_with_the_tally_as_counts(store: Store) -> None:
     assert (run.id, run.kind, run.status) == (session.run_id, "generate", "ok")
     assert run.counts == {"dry_run": False, "edited": 1, "reasons": {}, "stopped": None,
                           "title": "A"}
-    assert outcome.status == Status.EDITED and wiki.edits[0][2] == f"s [run {run.id}]"
+    assert outcome.status == Status.EDITED and wiki.edits[0][2] == f"wikisync: s [run {run.id}]"
     assert [e.run_id for e in store.journal()] == [run.id]
 
 

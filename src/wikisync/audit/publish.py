@@ -45,22 +45,26 @@ def namespace_warning(title: str, namespaces: Mapping[str, int]) -> str | None:
             f"to the main namespace as an article{hint}")
 
 
+STEP = "audit-publish"  # the journal's step of a report published inside a cycle
+
+
 def publish_report(gateway: Wiki, store: Store, config: Config, title: str, text: str,
                    *, dry_run: bool = False, namespaces: Mapping[str, int] | None = None,
-                   m: Messages | None = None) -> WriteOutcome:
+                   m: Messages | None = None, run_id: int | None = None) -> WriteOutcome:
     """Create the page, or replace its text when it differs, in one ``WriteSession``.
 
     The writer does the safety work (fresh read, shutoff page, nobots, conflicts, journal);
     an unchanged report makes no edit at all. ``namespaces`` (the wiki's, when known) gives
     one warning line for a title whose prefix is not one of them. Returns the outcome.
+    Given ``run_id`` (a ``wikisync run`` cycle's), the edit is a step of that run.
     """
     warning = namespace_warning(title, namespaces) if namespaces is not None else None
     if warning:
         log.warning(warning)
     summary = (m or messages("fr"))("summary.audit")
     report = text.rstrip() + "\n"
-    with WriteSession(gateway, store, config, RunKind.AUDIT_PUBLISH,
-                      dry_run=dry_run) as session:
+    with WriteSession(gateway, store, config, RunKind.AUDIT_PUBLISH, dry_run=dry_run,
+                      run_id=run_id, step=STEP) as session:
         session.details["title"] = title
         writer = session.writer
         if gateway.read_page(title).missing:

@@ -119,20 +119,22 @@ def _print_failure(exc: WikisyncError, as_json: bool, status: str = "failed") ->
 @click.option("--publish", metavar="TITLE", help="Publish the audit report on this page.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 for every page left undone, also those known from an earlier run.")
+@click.option("--map-page", metavar="TITLE",
+              help="Also write the map into this page's map block (after the lists).")
 @scope_options
 @store_option
 @pass_app
 def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int | None,
                 strict: bool,
                 as_json: bool, wait: bool, do_audit: bool, audit_report: str | None,
-                publish: str | None, titles: tuple[str, ...], prefixes: tuple[str, ...],
-                store_path: str | None) -> None:
+                publish: str | None, map_page: str | None, titles: tuple[str, ...],
+                prefixes: tuple[str, ...], store_path: str | None) -> None:
     """One scheduled cycle: pull, lists, sync, exports, audit; one summary at the end.
 
     Incremental pull, then the generated lists that need it, the sync rules, the map
-    exports of [export], and the audit when asked. Only one run at a time: a second one
-    says so and exits 0 (--wait queues). Exit 0 ok, 1 partial or differences, 2 config,
-    3 wiki.
+    page (--map-page), the map exports of [export], and the audit when asked. Every edit
+    of the cycle carries its one [run N]. Only one run at a time: a second one says so
+    and exits 0 (--wait queues). Exit 0 ok, 1 partial or differences, 2 config, 3 wiki.
 
     \b
     Example:
@@ -145,7 +147,8 @@ def run_command(app: AppContext, dry_run: bool, no_write: bool, max_edits: int |
 
     options = RunOptions(dry_run=dry_run, no_write=no_write, titles=titles, prefixes=prefixes,
                          audit=do_audit, audit_report=audit_report, publish=publish,
-                         strict=strict)
+                         strict=strict,
+                         map_page=map_page)
     try:
         waits = progress_for(quiet=app.verbosity < 0)
         config = config_with_flags(app, max_edits=max_edits)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +15,8 @@ from wikisync.cli.datasetopts import dataset_read_options
 from wikisync.cli.flags import config_with_flags
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, scope_options, store_option
 from wikisync.cli.state import state_file
-from wikisync.store import JournalEntry, RunInfo, Store
+from wikisync.errors import EXIT_DIFFERENCES
+from wikisync.store import JOURNAL_NOT_SAVED, JOURNAL_PENDING, JournalEntry, RunInfo, Store
 from wikisync.sync.rules import RULE_NAMES
 from wikisync.sync.wiki import connect_store
 from wikisync.ui import progress_for
@@ -207,11 +209,25 @@ def entry_lines(entry: JournalEntry, diff: bool, colour: bool) -> list[str]:
         return [f"  {entry.title}  r{entry.old_revid}  kept {param} ({entry.reason})  "
                 f"[{', '.join(entry.rules)}]  not written: {entry.detail.get('wanted')!r}"]
     old = f"r{entry.old_revid}" if entry.old_revid else "new"
-    lines = [f"  {entry.title}  {old} → r{entry.new_revid}  [{', '.join(entry.rules)}]  "
-             f"{entry.summary}"]
+    new = f"r{entry.new_revid}" if entry.new_revid else "?"
+    tail = "  (pending: sent, no answer seen yet)" if entry.status == JOURNAL_PENDING else ""
+    lines = [f"  {entry.title}  {old} → {new}  [{', '.join(entry.rules)}]  "
+             f"{entry.summary}{tail}"]
     if diff and entry.diff:
         lines.append(colour_diff(entry.diff, colour).rstrip("\n"))
     return lines
+
+
+def entry_json(entry: JournalEntry) -> dict[str, Any]:
+    """One journal entry for ``history --json``."""
+    data: dict[str, Any] = {
+        "run": entry.run_id, "step": entry.step, "kind": entry.kind, "title": entry.title,
+        "old_revid": entry.old_revid, "new_revid": entry.new_revid, "summary": entry.summary,
+        "rules": list(entry.rules), "status": entry.status, "time": entry.time,
+        "sha1": entry.sha1}
+    if entry.kind == "skip":
+        data.update(reason=entry.reason, detail=entry.detail)
+    return data
 
 
 def run_line(run: RunInfo, edits: int, kept: int = 0) -> str:
@@ -221,42 +237,88 @@ def run_line(run: RunInfo, edits: int, kept: int = 0) -> str:
             f"{edits} edit{'s' if edits != 1 else ''}{tail}")
 
 
+def settle_pending(app: AppContext, store: Store, state: str) -> str | None:
+    """Settle the journal's pending edits from the wiki (``write.journal``); why not, if not.
+
+    Only when some exist (else no request, no config needed) and no run holds the store's
+    lock (its pending edit may be in flight): the wiki's history of the bot says which were
+    saved. Returns None when nothing is left pending, else the reason in one line.
+    """
+    if not store.has_pending():
+        return None
+    from wikisync.errors import WikisyncError
+    from wikisync.ops.lock import LockBusy, run_lock
+
+    try:
+        with run_lock(state, "history"):
+            connect_store(app.config.require_wiki(), store)
+    except LockBusy:
+        return "a run in progress holds the store: its last edit may still be answered"
+    except WikisyncError as exc:
+        return f"cannot ask the wiki ({exc.message})"
+    return None if not store.has_pending() else "the wiki's user is unknown (no login)"
+
+
 @cli.command("history")
 @click.option("--run", "run_id", type=int, help="Only this run.")
 @click.option("--page", "title", help="Only the edits of this page.")
 @click.option("--diff", "show_diff", is_flag=True, help="Show each edit's diff.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the latest runs to list.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the edits as JSON: run, step, title, revisions, summary, status.")
 @store_option
 @pass_app
 def history_command(app: AppContext, run_id: int | None, title: str | None, show_diff: bool,
-                    limit: int, store_path: str | None) -> None:
+                    limit: int, as_json: bool, store_path: str | None) -> None:
     """List what each run changed on the wiki (from the journal), newest run first.
 
-    Every edit summary ends with [run N]: search the wiki's contributions for it to find
-    (and revert) a whole run.
+    Every edit summary starts with the [safety] summary_prefix and ends with [run N]:
+    search the wiki's contributions for it to find (and revert) a whole run. Edits sent
+    without an answer (connection lost, process killed) are first settled from the wiki's
+    history of the bot; those the wiki does not have are never listed. Exit 1 when some
+    could not be settled (listed as pending).
 
     \b
     Example:
       wikisync history
       wikisync history --run 12 --diff
+      wikisync history --json
     """
-    colour = sys.stdout.isatty()
-    with Store(state_file(app, store_path)) as store:
+    state = state_file(app, store_path)
+    with Store(state) as store:
+        unsettled = settle_pending(app, store, state)
         runs = [r for r in store.runs(limit=10_000) if run_id is None or r.id == run_id]
         if run_id is not None and not runs:
             raise click.UsageError(f"no run {run_id} in the store")
-        shown = 0
-        for run in runs:
-            entries = store.journal(run_id=run.id, title=title)
-            if run.kind != "sync" and not entries:
-                continue
+        shown = _history(app, store, runs, title, limit, show_diff, as_json)
+    if not shown and not as_json:
+        app.say("no run has written anything yet")
+    if unsettled:
+        pending = "edits sent without an answer are listed as pending"
+        click.echo(f"wikisync: {pending}: {unsettled}", err=True)
+        raise click.exceptions.Exit(EXIT_DIFFERENCES)
+
+
+def _history(app: AppContext, store: Store, runs: list[RunInfo], title: str | None,
+             limit: int, show_diff: bool, as_json: bool) -> int:
+    """Print the runs' journal (text or JSON; not-saved edits left out); runs shown."""
+    colour = sys.stdout.isatty()
+    shown, edits = 0, []
+    for run in runs:
+        entries = [e for e in store.journal(run_id=run.id, title=title)
+                   if e.status != JOURNAL_NOT_SAVED]
+        if run.kind != "sync" and not entries:
+            continue
+        edits += [entry_json(entry) for entry in entries]
+        if not as_json:
             skips = sum(1 for entry in entries if entry.kind == "skip")
             click.echo(run_line(run, len(entries) - skips, skips))
             for entry in entries:
                 click.echo("\n".join(entry_lines(entry, show_diff, colour)))
-            shown += 1
-            if shown >= limit:
-                break
-        if not shown:
-            app.say("no run has written anything yet")
+        shown += 1
+        if shown >= limit:
+            break
+    if as_json:
+        click.echo(json.dumps({"edits": edits}, ensure_ascii=False))
+    return shown

@@ -5,7 +5,11 @@ The steps are the existing core functions, in this order:
 1. **pull** (``sync.pull``): incremental since the checkpoint (full the first time);
 2. **sync** (``sync.run.SyncRun`` without its own pull): the write rules;
 3. **lists** (generation): the bot-managed lists that need regenerating, in the same
-   write session as 2 (``ops.steps.SyncSteps``, exactly what ``wikisync sync`` runs);
+   write session as 2 (``ops.steps.SyncSteps``, exactly what ``wikisync sync`` runs).
+   With ``map_page`` (``run --map-page``), the map page's block is written last in that
+   session too. Every edit of the cycle (lists, sync rules, map page, audit publishing)
+   carries the cycle's own ``[run N]``: the write sessions are steps of the cycle's run
+   (the journal names each edit's step); only the pulls log runs of their own.
 4. **refresh**: when 2 or 3 saved edits, an incremental pull again, so that the files
    below (and ``status``) see the bot's own edits;
 5. **exports** (``[export]``): the map files, replaced atomically when they changed;
@@ -45,7 +49,7 @@ from wikisync.write.progress import OnWait
 
 log = logging.getLogger("wikisync.ops")
 
-RUN_KIND = RunKind.RUN  # a whole cycle (pull and sync log their own runs)
+RUN_KIND = RunKind.RUN  # a whole cycle (its pulls log their own runs; its writes are its steps)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class RunOptions:
     audit_format: str | None = None
     publish: str | None = None
     strict: bool = False  # every page left undone counts, known ones too (``--strict``)
+    map_page: str | None = None  # write the map page's block after the lists
 
     @property
     def audits(self) -> bool:
@@ -223,7 +228,8 @@ class Cycle:
         steps = SyncSteps(self.gateway, self.store, self.config, options,
                           max_edits=self._remaining(), out=self.out, progress=self.progress,
                           on_wait=self.on_wait,
-                          sleep=self.sleep)
+                          sleep=self.sleep, run_id=self.result.run_id,
+                          map_page=self.options.map_page)
         self.result.sync = steps.result
         try:
             done = steps.run()
@@ -263,7 +269,7 @@ class Cycle:
             self.result.published = publish_report(
                 self.gateway, self.store, self.config, opts.publish,
                 self.result.audit.wikitext, dry_run=opts.dry_run,
-                namespaces=self.gateway.namespaces())
+                namespaces=self.gateway.namespaces(), run_id=self.result.run_id)
 
     # --- helpers ---------------------------------------------------------------------------
 

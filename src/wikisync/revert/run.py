@@ -33,7 +33,6 @@ from wikisync.store import JournalEntry, Store
 from wikisync.store.runs import RunKind
 from wikisync.write import META_REDIRECTS, Report, Status, Wiki, WriteOutcome, WriteSession
 
-SUMMARY_PREFIX = "wikisync: "
 RESTORED, PARAMS, LEFT = "restored", "params-reverted", "left"
 CREATED, NOTHING = "created-report", "nothing"
 
@@ -133,7 +132,7 @@ def revert(gateway: RevertWiki, store: Store, config: Config, run_id: int, *,
     texts = gateway.revision_texts(revids) if revids else {}
     site = gateway.site_info()
     words = for_wiki(config.wiki.language, config.schema.types, store, site.lang)
-    summary = SUMMARY_PREFIX + words("summary.revert", run=run_id)
+    summary = words("summary.revert", run=run_id)  # the writer adds the prefix and [run M]
     reverter = PageReverter(Undoer(config.schema, store.get_json(META_REDIRECTS, {})), texts,
                             site, gateway, run_id)
     with WriteSession(gateway, store, config, RunKind.REVERT, dry_run=dry_run,

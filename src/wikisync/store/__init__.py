@@ -2,6 +2,10 @@
 
 from wikisync.store.identity import WikiIdentity, WrongWiki, ensure_same_wiki
 from wikisync.store.store import (
+    JOURNAL_KEPT,
+    JOURNAL_NOT_SAVED,
+    JOURNAL_PENDING,
+    JOURNAL_SAVED,
     JournalEntry,
     PageState,
     RunInfo,
@@ -10,5 +14,6 @@ from wikisync.store.store import (
     content_hash,
 )
 
-__all__ = ["JournalEntry", "PageState", "RunInfo", "Store", "StoredPage", "WikiIdentity",
+__all__ = ["JOURNAL_KEPT", "JOURNAL_NOT_SAVED", "JOURNAL_PENDING", "JOURNAL_SAVED",
+           "JournalEntry", "PageState", "RunInfo", "Store", "StoredPage", "WikiIdentity",
            "WrongWiki", "content_hash", "ensure_same_wiki"]

@@ -155,3 +155,19 @@ def m003_wiki_identity(conn: sqlite3.Connection) -> None:
         api TEXT NOT NULL DEFAULT '',
         recorded TEXT NOT NULL
     )""")
+
+
+@migration
+def m004_journal_intent(conn: sqlite3.Connection) -> None:
+    """Journal intents: each edit is written ``pending`` before its request, then settled.
+
+    ``status``: ``pending`` (sent, answer not seen yet), ``saved`` (the wiki has it: new
+    revid set), ``not-saved`` (the wiki has no such revision) or ``kept`` (a skip row);
+    ``sha1``: of the UTF-8 text sent; ``step``: the cycle's step that wrote it (sync,
+    lists, map-page, audit-publish…). Rows written before are saved edits or kept skips.
+    """
+    conn.execute("ALTER TABLE journal ADD COLUMN status TEXT NOT NULL DEFAULT 'saved'")
+    conn.execute("ALTER TABLE journal ADD COLUMN sha1 TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE journal ADD COLUMN step TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE journal SET status = 'kept' WHERE kind = 'skip'")
+    conn.execute("CREATE INDEX journal_status ON journal(status)")

@@ -78,13 +78,21 @@ class RunInfo:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
+JOURNAL_PENDING = "pending"  # written before the edit request: the answer not seen yet
+JOURNAL_SAVED = "saved"  # the wiki has the edit (``new_revid``)
+JOURNAL_NOT_SAVED = "not-saved"  # the wiki has no such revision: never shown as an edit
+JOURNAL_KEPT = "kept"  # a skip row: a change kept back
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One edit the bot made, or (``kind`` ``skip``) a change it kept back and why.
 
     A skip has no ``new_revid``; ``old_revid`` is the revision whose value stood, ``reason``
     says why (``changed-by-person``) and ``detail`` the change (template, instance, param,
-    value, wanted).
+    value, wanted). An edit is journalled ``pending`` before its request is sent (with the
+    ``sha1`` of the text sent), then settled ``saved`` (``new_revid``) or ``not-saved``;
+    ``step`` names the step of the run that wrote it; ``id`` is the row's, once stored.
     """
 
     title: str
@@ -98,6 +106,21 @@ class JournalEntry:
     kind: str = "edit"
     reason: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    status: str = JOURNAL_SAVED
+    sha1: str = ""
+    step: str = ""
+    id: int = 0
+
+
+_JOURNAL_COLUMNS = ("title, old_revid, new_revid, summary, diff, rules, run_id, time, kind,"
+                    " reason, detail, status, sha1, step, id")
+
+
+def _journal_entry(row: tuple[Any, ...]) -> JournalEntry:
+    """A journal row (``_JOURNAL_COLUMNS``) as an entry."""
+    return JournalEntry(row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])),
+                        row[6], row[7], row[8], row[9], json.loads(row[10]), row[11], row[12],
+                        row[13], row[14])
 
 
 def _record_json(record: Record) -> str:
@@ -385,32 +408,59 @@ class Store:
 
     # --- journal ------------------------------------------------------------------------
 
-    def add_journal(self, entry: JournalEntry) -> None:
-        """Append one edit to the journal."""
+    def add_journal(self, entry: JournalEntry) -> int:
+        """Append one entry to the journal (committed at once); return its row id."""
         with self.transaction():
-            self._conn.execute(
+            cur = self._conn.execute(
                 "INSERT INTO journal (run_id, title, old_revid, new_revid, summary, diff,"
-                " rules, time, kind, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " rules, time, kind, reason, detail, status, sha1, step)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (entry.run_id, entry.title, entry.old_revid, entry.new_revid, entry.summary,
                  entry.diff, json.dumps(list(entry.rules)), entry.time or now_iso(),
-                 entry.kind, entry.reason, json.dumps(entry.detail, ensure_ascii=False)),
+                 entry.kind, entry.reason, json.dumps(entry.detail, ensure_ascii=False),
+                 entry.status, entry.sha1, entry.step),
             )
+        return int(cur.lastrowid or 0)
+
+    def settle_journal(self, entry_id: int, status: str, new_revid: int | None = None,
+                       *, only_pending: bool = False) -> bool:
+        """Settle a journalled intent: ``saved`` with its revid, or ``not-saved``.
+
+        ``only_pending``: leave a row another process settled meanwhile (reconciliation).
+        True when the row was changed.
+        """
+        sql = "UPDATE journal SET status = ?, new_revid = ? WHERE id = ?"
+        if only_pending:
+            sql += f" AND status = '{JOURNAL_PENDING}'"
+        with self.transaction():
+            cur = self._conn.execute(sql, (status, new_revid, entry_id))
+        return cur.rowcount > 0
 
     def journal(self, run_id: int | None = None, title: str | None = None,
-                kind: str | None = None) -> list[JournalEntry]:
-        """Journal entries in order, of one run, one page and/or one kind when given."""
+                kind: str | None = None, status: str | None = None) -> list[JournalEntry]:
+        """Journal entries in order, of one run, one page, one kind and/or one status.
+
+        Without ``status``, every entry but the ``not-saved`` ones (never shown as edits).
+        """
         where, args = [], []
-        for column, value in (("run_id", run_id), ("title", title), ("kind", kind)):
+        for column, value in (("run_id", run_id), ("title", title), ("kind", kind),
+                              ("status", status)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
-        sql = ("SELECT title, old_revid, new_revid, summary, diff, rules, run_id, time, kind,"
-               " reason, detail FROM journal")
+        if status is None:
+            where.append(f"status != '{JOURNAL_NOT_SAVED}'")
+        sql = f"SELECT {_JOURNAL_COLUMNS} FROM journal"
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._conn.execute(sql + " ORDER BY id", args)
-        return [JournalEntry(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7],
-                             r[8], r[9], json.loads(r[10])) for r in rows]
+        return [_journal_entry(row) for row in rows]
+
+    def has_pending(self) -> bool:
+        """Whether some edit is journalled as sent but not settled (one indexed query)."""
+        row = self._conn.execute("SELECT 1 FROM journal WHERE status = ? LIMIT 1",
+                                 (JOURNAL_PENDING,)).fetchone()
+        return row is not None
 
     # --- geocoding cache ------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ templates install, run, audit --pull/--publish, status) connects through ``conne
 comes with the login token (or the site facts already read): the check costs no request
 when logged in. Pull records the identity in the store on its first success; the wiki's
 language (siteinfo ``lang``, read with the identity) is recorded at every connection, so
-offline reports speak it (``i18n.for_wiki``).
+offline reports speak it (``i18n.for_wiki``). Once the
+store is known to be this wiki's, the edits an earlier command journalled but never saw
+answered are settled from the wiki (``write.journal.reconcile``: no request when none).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from wikisync.api import Gateway, connect
 from wikisync.config import WikiConfig
 from wikisync.i18n import LANGUAGE_META
 from wikisync.store import Store, WikiIdentity, ensure_same_wiki
+from wikisync.write.journal import reconcile
 
 
 def gateway_identity(gateway: Gateway) -> WikiIdentity:
@@ -34,9 +37,13 @@ def site_identity(site: Any, api: str) -> WikiIdentity:
 
 
 def ensure_gateway_wiki(store: Store, gateway: Gateway) -> Gateway:
-    """``gateway`` if the store has no wiki yet or is this wiki's; else WrongWiki (exit 2)."""
+    """``gateway`` if the store has no wiki yet or is this wiki's; else WrongWiki (exit 2).
+
+    Then the journal's pending edits are settled from the wiki (see the module doc).
+    """
     ensure_same_wiki(store, gateway_identity(gateway))
     record_language(store, gateway.wiki_language())
+    reconcile(gateway, store)
     return gateway
 
 

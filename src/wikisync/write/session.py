@@ -14,6 +14,11 @@ A session that ends without an error also settles the pages it left undone (``wr
 its writer's failed outcomes and the caller's ``refused`` pages are recorded (not in a dry
 run) and ``known`` says which were already left so, at the same revision, by an earlier run.
 ``on_wait`` is told the throttle's wait before each save (``write.progress``).
+
+A session given ``run_id`` is a step of a run its caller logs (a ``wikisync run`` cycle):
+it neither starts nor finishes a run of its own, its edits carry that ``[run N]``, and its
+journal entries name their ``step``. Entering first settles the edits an earlier command
+left ``pending`` (``write.journal.reconcile``; no request when there are none).
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from wikisync.config import Config
 from wikisync.errors import StopRun
 from wikisync.store import Store
 from wikisync.store.runs import RunKind, RunStatus
+from wikisync.write.journal import Contributions, reconcile
 from wikisync.write.left import Known, LeftPage, at_revisions, left_of, settle_left
 from wikisync.write.outcomes import Tally
 from wikisync.write.progress import OnWait
@@ -42,7 +48,8 @@ class WriteSession:
                  dry_run: bool = False, out: Report | None = None,
                  max_edits: int | None = None, minor: bool = True,
                  sleep: Callable[[float], None] = time.sleep,
-                 counts: Counts | None = None, on_wait: OnWait | None = None) -> None:
+                 counts: Counts | None = None, on_wait: OnWait | None = None,
+                 run_id: int | None = None, step: str = "") -> None:
         self.gateway = gateway
         self.store = store
         self.config = config
@@ -57,8 +64,15 @@ class WriteSession:
         self.refused: list[LeftPage] = []  # pages the caller refused before writing
         self.refusals: Callable[[], list[LeftPage]] = lambda: []  # more, asked at the end
         self.known: Known = {}  # left undone as in an earlier run (after the block)
-        self.run_id = 0
+        self.run_id = run_id or 0
+        self.joined = run_id is not None  # a step of its caller's run (logged by the caller)
+        self.step = step
         self._writer: PageWriter | None = None
+
+    def join(self, run_id: int) -> WriteSession:
+        """Make this session (not entered yet) a step of run ``run_id`` (see the module doc)."""
+        self.run_id, self.joined = run_id, True
+        return self
 
     @property
     def writer(self) -> PageWriter:
@@ -73,10 +87,14 @@ class WriteSession:
         return self.writer.stats
 
     def __enter__(self) -> WriteSession:
-        """Log the run's start and build its writer."""
-        self.run_id = self.store.start_run(self.kind)
+        """Settle earlier pending edits, log the run's start (unless joined), build the writer."""
+        if not self.dry_run:
+            reconcile(cast(Contributions, self.gateway), self.store)  # asked only if pending
+        if not self.joined:
+            self.run_id = self.store.start_run(self.kind)
         self._writer = PageWriter(self.gateway, self.store, self.config, self.run_id,
                                   self.dry_run, **self._writer_args)
+        self._writer.step = self.step
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -85,7 +103,8 @@ class WriteSession:
         if error is None:
             self.known.update(settle_left(self.store, self.run_id, self.left(),
                                           record=not self.dry_run))
-        self.store.finish_run(self.run_id, self._final_status(error), self._counts())
+        if not self.joined:
+            self.store.finish_run(self.run_id, self._final_status(error), self._counts())
 
     def left(self) -> list[LeftPage]:
         """The pages this run left undone: the caller's refusals, then the writer's."""

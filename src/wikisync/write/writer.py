@@ -21,11 +21,15 @@ caller does:
   at least every ``SHUTOFF_EVERY`` writes (fail closed: unreadable or not the run word =
   stop; ``write.shutoff``); ``edit_interval`` seconds between writes; ``max_edits`` writes
   at most. Read-only wiki or blocked account raise ``StopRun`` at once.
-* **journal**: each saved edit is journalled (page, old and new revid, summary, diff,
-  rules, run id) before the next one starts, and so is each change kept back after a
-  conflict (kind ``skip``, reason ``changed-by-person``); the save is confirmed by the
-  revision id the wiki returns (MediaWiki normalises saved text, so strings are never
-  compared).
+* **journal**: each edit is journalled (page, base revid, summary, diff, rules, run id,
+  step, the text's sha1) as ``pending`` BEFORE its request is sent, then settled from the
+  answer (``saved`` with the new revid, or ``not-saved``); an entry left pending (no
+  answer: connection lost, process killed) is settled from the wiki's history later
+  (``write.journal``). So is each change kept back after a conflict (kind ``skip``,
+  reason ``changed-by-person``). The save is confirmed by the revision id the wiki
+  returns (MediaWiki normalises saved text, so strings are never compared).
+* **summary**: every summary starts with ``[safety] summary_prefix`` (``wikisync:``) and
+  ends with the run's ``[run N]``.
 * **dry run**: everything above except the save; the outcome carries the unified diff.
 
 Outcomes are data (``WriteOutcome``, typed ``Status`` and ``Reason``), counted in one
@@ -36,6 +40,7 @@ authentication) raise.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -47,12 +52,15 @@ from wikisync.errors import EditConflict, EditRefused, ReadOnly, StopRun, Unsafe
 from wikisync.model import Change
 from wikisync.parse.diff import unified_diff
 from wikisync.parse.page import PageReader
-from wikisync.store import JournalEntry, Store
+from wikisync.store import JOURNAL_KEPT, JournalEntry, Store
+from wikisync.write.journal import intend, settle
 from wikisync.write.outcomes import Reason, Status, Stop, Tally, reason_of, stop_of
 from wikisync.write.progress import EditWait, OnWait
 from wikisync.write.shutoff import read_shutoff
 
 log = logging.getLogger("wikisync.write")
+
+DEFAULT_PREFIX = re.compile(r"^wikisync\s*:\s*")  # a summary's own one: the configured one
 
 SHUTOFF_EVERY = 10  # re-read the shutoff page at least every this many writes
 META_REDIRECTS = "template_redirects"  # where pull keeps the template redirects
@@ -172,6 +180,7 @@ class PageWriter:
         self._since_shutoff: int | None = None  # writes since the last shutoff read
         self._last_write: float | None = None
         self._fresh: dict[str, PageRevision] = {}
+        self.step = ""  # the step of the run writing now (journalled: sync, lists, …)
 
     # --- public API ------------------------------------------------------------------
 
@@ -232,20 +241,31 @@ class PageWriter:
             return self._done(WriteOutcome(title, Status.DRY_RUN, diff=diff, rules=rules,
                                            summary=full))
         self._throttle()
+        intent = self._intend(title, None, text, full, diff, rules)
         try:
-            revid = self.gateway.edit(title, text, None, full, minor=False, create_only=True)
+            revid = self._send(intent, lambda: self.gateway.edit(title, text, None, full,
+                                                                 minor=False, create_only=True))
         except StopRun as exc:
             self.stop = stop_of(exc)
             raise
         except EditRefused as exc:
             return self._done(WriteOutcome(title, Status.SKIPPED, reason_of(exc), exc.message,
                                            rules=rules))
-        return self._done(self._saved(title, None, revid, diff, rules, full, Status.CREATED))
+        return self._done(self._saved(intent, title, None, revid, diff, rules, full,
+                                      Status.CREATED))
 
     def summary(self, summary: str) -> str:
-        """The edit summary with this run's id, so a whole run can be found and reverted."""
+        """The edit summary: the prefix, then the text, then this run's ``[run N]``.
+
+        So every edit of a run can be found (and reverted) by its prefix and run number.
+        """
+        prefix = self.config.safety.summary_prefix.strip()
+        text = summary.strip()
+        if prefix and not text.startswith(prefix):
+            text = DEFAULT_PREFIX.sub("", text)  # ``wikisync:``/``wikisync :`` becomes prefix
+            text = f"{prefix} {text}".strip()
         tag = f"[run {self.run_id}]"
-        return summary if tag in summary else f"{summary} {tag}".strip()
+        return text if tag in text else f"{text} {tag}".strip()
 
 
     # --- one page ----------------------------------------------------------------------
@@ -279,8 +299,10 @@ class PageWriter:
             return WriteOutcome(title, Status.DRY_RUN, old_revid=page.revid, diff=diff,
                                 rules=rules, summary=full)
         self._throttle()
+        intent = self._intend(title, page.revid, text, full, diff, rules)
         try:
-            result = self.gateway.edit(title, text, page, full, minor=self.minor)
+            result = self._send(intent, lambda: self.gateway.edit(title, text, page, full,
+                                                                  minor=self.minor))
         except EditConflict as exc:
             self.stats.conflicts += 1
             if not retry:
@@ -294,9 +316,10 @@ class PageWriter:
             return WriteOutcome(title, Status.SKIPPED, reason_of(exc), exc.message, page.revid,
                                 rules=rules)
         if not isinstance(result, int):
+            settle(self.store, intent, None)
             return WriteOutcome(title, Status.UNCHANGED, Reason.NONE, "the wiki saw no change",
                                 page.revid, rules=rules, kept=planned.kept)
-        saved = self._saved(title, page.revid, result, diff, rules, full, Status.EDITED)
+        saved = self._saved(intent, title, page.revid, result, diff, rules, full, Status.EDITED)
         return replace(saved, kept=planned.kept)
 
     def _refusal(self, page: PageRevision) -> tuple[Reason, str] | None:
@@ -312,11 +335,28 @@ class PageWriter:
         detail = ", ".join(f"{p.code} ({p.detail})" if p.detail else p.code for p in problems)
         return (Reason.NOBOTS if "nobots" in codes else Reason.UNSAFE, detail)
 
-    def _saved(self, title: str, old: int | None, new: int, diff: str,
+    def _intend(self, title: str, old: int | None, text: str, summary: str, diff: str,
+                rules: tuple[str, ...]) -> int:
+        """Journal the edit about to be sent (``pending``); its journal row id."""
+        entry = JournalEntry(title, old, None, summary, diff, rules, self.run_id,
+                             step=self.step)
+        return intend(self.store, entry, text)
+
+    def _send(self, intent: int, send: Callable[[], Any]) -> Any:
+        """Send the edit journalled as ``intent``; a refusal settles it ``not-saved``.
+
+        Any other failure (no answer) leaves it pending, for ``write.journal.reconcile``.
+        """
+        try:
+            return send()
+        except (EditRefused, StopRun):
+            settle(self.store, intent, None)
+            raise
+
+    def _saved(self, intent: int, title: str, old: int | None, new: int, diff: str,
                rules: tuple[str, ...], summary: str, status: Status) -> WriteOutcome:
-        """Journal a confirmed save (before any other write) and count it."""
-        self.store.add_journal(JournalEntry(title, old, new, summary, diff, rules,
-                                            self.run_id))
+        """Settle the journalled intent as saved (before any other write) and count it."""
+        settle(self.store, intent, new)
         self.writes += 1
         if self._since_shutoff is not None:
             self._since_shutoff += 1
@@ -332,7 +372,7 @@ class PageWriter:
             self.store.add_journal(JournalEntry(
                 outcome.title, outcome.old_revid, None, f"{change.param}: valeur gardée",
                 "", (change.rule,), self.run_id, kind="skip", reason=kept.reason,
-                detail=detail))
+                detail=detail, status=JOURNAL_KEPT, step=self.step))
         if outcome.kept:
             log.warning("%s: kept a person's value in %s", outcome.title,
                         ", ".join(k.change.param for k in outcome.kept))
