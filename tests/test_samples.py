@@ -15,6 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from wikisync.i18n import CATALOGS
 from wikisync.parse.page import read_page
 
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "samples"
@@ -372,8 +373,8 @@ def test_wiki_templates_manifest() -> None:
         assert f"Modèle:{name}" in titles
     for name, entry in entries.items():
         assert entry["title"].startswith("Modèle:"), name
-        assert entry["summary"] and entry["role"] in ("contract", "helper", "redirect",
-                                                      "optional"), name
+        assert entry["summary_key"] in CATALOGS["fr"] and entry["role"] in (
+            "contract", "helper", "redirect", "optional"), name
         text = (WIKI_TEMPLATES / name).read_text(encoding="utf-8")
         assert text == text.rstrip(), name
         uses_pf = "{{#" in text.split("<noinclude>")[0]
