@@ -75,23 +75,25 @@ class DatasetConfig:
     sheet: str | None = None  # the sheet of an .xlsx/.ods file (None: the first)
 
 
+@dataclass(frozen=True, init=False, eq=False, repr=False)
 class RulesConfig(Mapping[str, bool]):
     """``[rules]``: which write rules ``sync`` applies, one switch per registered rule.
 
     The names and defaults are ``rulenames.RULES`` (the rules' one registration); ``dataset``
     defaults to whether ``[dataset] path`` is set, when ``[rules]`` omits it (``--dataset``
-    turns it on). Frozen; read as ``rules["geocode"]`` or ``rules.geocode``.
+    turns it on). Frozen; read as ``rules["geocode"]`` or ``rules.geocode``;
+    ``dataclasses.replace(rules, geocode=True)`` changes one switch.
     """
 
-    __slots__ = ("_on",)
-    _on: dict[str, bool]
+    _on: Mapping[str, bool]
 
-    def __init__(self, **on: bool) -> None:
+    def __init__(self, _on: Mapping[str, bool] | None = None, **on: bool) -> None:
         """Each registered rule's switch: as given, else its default; another name is a bug."""
-        unknown = [name for name in on if name not in RULES]
+        given = {**(_on or {}), **on}
+        unknown = [name for name in given if name not in RULES]
         if unknown:
             raise TypeError(f"unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})")
-        object.__setattr__(self, "_on", {name: bool(on.get(name, default))
+        object.__setattr__(self, "_on", {name: bool(given.get(name, default))
                                          for name, default in RULES.items()})
 
     def __getitem__(self, name: str) -> bool:
@@ -111,10 +113,6 @@ class RulesConfig(Mapping[str, bool]):
         if name.startswith("_") or name not in RULES:
             raise AttributeError(name)
         return self._on[name]
-
-    def __setattr__(self, name: str, value: object) -> None:
-        """Frozen, like every section."""
-        raise AttributeError(f"RulesConfig is frozen: cannot set {name}")
 
     def __hash__(self) -> int:
         """Hashable like the frozen dataclasses of the other sections."""
