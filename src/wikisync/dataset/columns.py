@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from wikisync.dataset.keys import coordinate
 from wikisync.dataset.model import DatasetHub, DatasetProblem, RowSource
 from wikisync.hubs import page_key, resolve_type, web_url
-from wikisync.parse.coords import parse_pair_text, parse_single
+from wikisync.parse.coords import parse_pair_text
 from wikisync.schema import HubType, Schema
 from wikisync.text import normalise_name
 
@@ -29,6 +30,8 @@ ENGLISH_COLUMNS = {
     "longitude": "lon",
 }
 Columns = Mapping[str, tuple[str, int]]
+_LINK = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
+_URL_START = re.compile(r"(?i)(https?:)?//|/")
 
 
 def column_key(name: str) -> str:
@@ -69,14 +72,33 @@ def header_plan(header: Sequence[str], columns: Columns) -> list[tuple[int, str,
     return plan
 
 
-def plan_fields(cells: Sequence[str], plan: Sequence[tuple[int, str, int]]) -> dict[str, str]:
-    """Record field -> non-empty value of one row, by the header's plan (lowest rank wins)."""
-    found: dict[str, tuple[int, str]] = {}
+FieldOrder = tuple[tuple[str, tuple[int, ...]], ...]
+
+
+def field_order(plan: Sequence[tuple[int, str, int]]) -> FieldOrder:
+    """(record field, its cell indexes best first) from a header's plan, once a file.
+
+    Best first is lowest rank, then header order: the first non-empty cell of that order
+    is the one ``plan_fields`` keeps.
+    """
+    order: dict[str, list[tuple[int, int]]] = {}
     for index, record_field, rank in plan:
-        text = cells[index].strip() if index < len(cells) else ""
-        if text and rank < found.get(record_field, (9, ""))[0]:
-            found[record_field] = (rank, text)
-    return {name: text for name, (_, text) in found.items()}
+        order.setdefault(record_field, []).append((rank, index))
+    return tuple((name, tuple(index for _, index in sorted(ranked)))
+                 for name, ranked in order.items())
+
+
+def plan_fields(cells: Sequence[str], order: FieldOrder) -> dict[str, str]:
+    """Record field -> non-empty value of one row, by the header's order (best cell wins)."""
+    found: dict[str, str] = {}
+    count = len(cells)
+    for record_field, indexes in order:
+        for index in indexes:
+            text = cells[index].strip() if index < count else ""
+            if text:
+                found[record_field] = text
+                break
+    return found
 
 
 def fields_of(values: Mapping[str, Any], columns: Columns) -> dict[str, str]:
@@ -146,10 +168,10 @@ def page_title(value: str | None) -> str | None:
     if value is None:
         return None
     text = value.strip()
-    link = re.fullmatch(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]", text)
+    link = _LINK.fullmatch(text)
     if link:
         text = link.group(1)
-    elif re.match(r"(?i)(https?:)?//|/", text):
+    elif _URL_START.match(text):
         text = _title_from_url(text) or ""
     text = text.strip().lstrip(":")
     return page_key(text) if text.strip() else None
@@ -171,13 +193,34 @@ def hub_from(fields: Mapping[str, str], where: str, schema: Schema, raw: Mapping
     """Build one hub from a row's field values; problems for every value that is wrong."""
     name = fields.get("name")
     if not name:
-        return None, [DatasetProblem(where, "no-name", "the row has no hub name",
-                                     source=source)]
+        return None, [no_name(where, source)]
+    (hub_type, lat, lon, website), problems = check_values(fields, where, schema, source)
+    hub = DatasetHub(
+        where=where, name=name, type=hub_type, region=fields.get("region"),
+        departement=fields.get("departement"), commune=fields.get("commune"),
+        address=fields.get("address"), postcode=fields.get("postcode"),
+        lat=lat, lon=lon, website=website, fiche=page_title(fields.get("fiche")), raw=raw,
+        source=source,
+    )
+    return hub, problems
+
+
+def no_name(where: str, source: RowSource | None) -> DatasetProblem:
+    """The problem of a row without a hub name (it gives no hub)."""
+    return DatasetProblem(where, "no-name", "the row has no hub name", source=source)
+
+
+Checked = tuple[str | None, float | None, float | None, str | None]  # type, lat, lon, website
+
+
+def check_values(fields: Mapping[str, str], where: str, schema: Schema,
+                 source: RowSource | None) -> tuple[Checked, list[DatasetProblem]]:
+    """A named row's type key, point and website, and a problem for each that is wrong."""
     problems: list[DatasetProblem] = []
 
     def problem(code: str, detail: str) -> None:
         """Report a problem of this row."""
-        problems.append(DatasetProblem(where, code, detail, name, source))
+        problems.append(DatasetProblem(where, code, detail, fields["name"], source))
 
     hub_type = None
     if "type" in fields:
@@ -190,22 +233,15 @@ def hub_from(fields: Mapping[str, str], where: str, schema: Schema, raw: Mapping
         website = web_url(fields["website"])
         if website is None:
             problem("bad-url", f"not a URL: {fields['website']!r}")
-    hub = DatasetHub(
-        where=where, name=name, type=hub_type, region=fields.get("region"),
-        departement=fields.get("departement"), commune=fields.get("commune"),
-        address=fields.get("address"), postcode=fields.get("postcode"),
-        lat=lat, lon=lon, website=website, fiche=page_title(fields.get("fiche")), raw=raw,
-        source=source,
-    )
-    return hub, problems
+    return (hub_type, lat, lon, website), problems
 
 
 def _coordinates(fields: Mapping[str, str],
                  problem: Callable[[str, str], None]) -> tuple[float | None, float | None]:
     """Latitude and longitude from lat/lon columns, else a coordinates column; checked."""
     if "lat" in fields or "lon" in fields:
-        lat = parse_single(fields.get("lat", ""), latitude=True)
-        lon = parse_single(fields.get("lon", ""), latitude=False)
+        lat = coordinate(fields.get("lat", ""), latitude=True)
+        lon = coordinate(fields.get("lon", ""), latitude=False)
         shown = f"{fields.get('lat', '')!r}, {fields.get('lon', '')!r}"
     elif "coordinates" in fields:
         lat, lon = parse_pair_text(fields["coordinates"]) or (None, None)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from wikisync.dataset.columns import page_title
+from wikisync.dataset.keys import name_key as _name_key
 from wikisync.dataset.model import DatasetHub
-from wikisync.text import normalise_name
 
 
 class WikiHub(Protocol):
@@ -75,7 +75,7 @@ def wiki_titles(item: Any) -> tuple[str, ...]:
 
 def name_key(name: str | None) -> str:
     """The matching key of a name (``text.normalise_name``); empty for no name."""
-    return normalise_name(name) if name else ""
+    return _name_key(name) if name else ""
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,10 @@ class _HubKeys:
     name: str
 
 
-def _hub_keys(hub: DatasetHub) -> _HubKeys:
-    """A dataset hub's keys, from the keys it computed once."""
+def _hub_keys(hub: DatasetHub, title: str | None) -> _HubKeys:
+    """A dataset hub's keys, from the keys it computed once and its page title."""
     place = (hub.name_key, hub.commune_key) if hub.name_key and hub.commune_key else None
-    return _HubKeys(page_title(hub.fiche) if hub.fiche else None, place, hub.name_key)
+    return _HubKeys(title, place, hub.name_key)
 
 
 Candidates = Sequence[Sequence[int]]  # per left item, the right items it may pair with
@@ -165,12 +165,13 @@ def match(dataset: Iterable[DatasetHub], wiki: Iterable[W], *,
     name_counts: Counter[str] = Counter()
     count = 0
     for count, hub in enumerate(dataset, start=1):
-        keys = _hub_keys(hub)
-        if keys.name in known_names:
-            name_counts[keys.name] += 1
-        if keys.title in known_titles or keys.name in known_names:
+        known_name = hub.name_key in known_names
+        if known_name:
+            name_counts[hub.name_key] += 1
+        title = page_title(hub.fiche) if hub.fiche else None
+        if known_name or title in known_titles:
             left.append(hub)
-            left_keys.append(keys)
+            left_keys.append(_hub_keys(hub, title))
             positions.append(count - 1)
         elif unmatched is not None:
             unmatched(count - 1, hub)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from wikisync.dataset.keys import commune_key, name_key
 from wikisync.errors import UsageError
-from wikisync.text import normalise_name
-
-_commune_key = lru_cache(maxsize=8192)(normalise_name)  # communes repeat across rows
 
 
 class DatasetError(UsageError):
@@ -49,8 +46,9 @@ class DatasetProblem:
 class DatasetHub:
     """One hub of the reference dataset, with values normalised like the wiki's records.
 
-    ``name_key`` and ``commune_key`` (``text.normalise_name``) are computed once, here, so
-    that matching a large dataset normalises each name only once.
+    ``name_key`` and ``commune_key`` (``text.normalise_name``, by its fast exact form
+    ``keys.name_key``) are computed once, here, so that matching a large dataset
+    normalises each name only once.
     """
 
     where: str
@@ -72,14 +70,38 @@ class DatasetHub:
 
     def __post_init__(self) -> None:
         """Compute the matching keys of the name and the commune once."""
-        object.__setattr__(self, "name_key", normalise_name(self.name) if self.name else "")
+        object.__setattr__(self, "name_key", name_key(self.name) if self.name else "")
         object.__setattr__(self, "commune_key",
-                           _commune_key(self.commune) if self.commune else "")
+                           commune_key(self.commune) if self.commune else "")
 
     @property
     def title(self) -> str | None:
         """The explicit wiki page title (alias of ``fiche``, for code matching by title)."""
         return self.fiche
+
+
+_HUB_SLOTS = tuple(DatasetHub.__dict__[name].__set__ for name in (
+    "where", "name", "type", "region", "departement", "commune", "address", "postcode",
+    "lat", "lon", "website", "fiche", "raw", "source", "name_key", "commune_key"))
+
+
+def new_hub(values: Mapping[str, str], where: str, checked: tuple[Any, ...], fiche: str | None,
+            raw: Mapping[str, Any], source: RowSource | None) -> DatasetHub:
+    """A ``DatasetHub`` equal to the one its ``__init__`` makes, for a row's checked values.
+
+    ``values`` are the row's texts by record field, ``checked`` its (type, lat, lon,
+    website). A large dataset builds one hub a row: this sets the slots directly, about
+    three times faster than the frozen dataclass's ``__init__``.
+    """
+    name, commune = values["name"], values.get("commune")
+    hub = object.__new__(DatasetHub)
+    for put, value in zip(_HUB_SLOTS, (
+            where, name, checked[0], values.get("region"), values.get("departement"),
+            commune, values.get("address"), values.get("postcode"), checked[1], checked[2],
+            checked[3], fiche, raw, source, name_key(name),
+            commune_key(commune) if commune else ""), strict=True):
+        put(hub, value)
+    return hub
 
 
 Scan = Callable[[], Iterator[tuple[DatasetHub | None, list[DatasetProblem]]]]

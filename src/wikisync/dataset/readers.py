@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from wikisync.dataset.columns import (
-    Row,
+    FieldOrder,
     accepted_names,
     column_fields,
+    field_order,
     header_index,
     header_plan,
-    hub_from,
-    plan_fields,
 )
 from wikisync.dataset.geojson import read_geojson
 from wikisync.dataset.model import (
@@ -34,9 +33,9 @@ from wikisync.dataset.model import (
     DatasetError,
     DatasetHub,
     DatasetProblem,
-    RowSource,
     finish,
 )
+from wikisync.dataset.rows import RowReader
 from wikisync.schema import Schema
 
 logger = logging.getLogger("wikisync.dataset")
@@ -185,7 +184,7 @@ def load_sheet(path: Path, schema: Schema, sheet: str | None) -> Dataset:
 class _Header:
     """A table's header, read once: how each row's cells become a hub's fields."""
 
-    plan: list[tuple[int, str, int]]
+    order: FieldOrder
     index: dict[str, int]
     width: int
     fields: frozenset[str]
@@ -202,24 +201,17 @@ def _header(rows: TableRows, schema: Schema, file: str, sheet: str | None) -> _H
         where = f"{file}, sheet {sheet}" if sheet else file
         raise DatasetError(f"{where}: no name column (expected one of "
                            f"{', '.join(accepted_names(schema, 'name'))})")
-    return _Header(plan, header_index(header), len(header), fields)
+    return _Header(field_order(plan), header_index(header), len(header), fields)
 
 
 def _table_hubs(rows: TableRows, head: _Header, schema: Schema, file: str,
                 sheet: str | None) -> Iterator[tuple[DatasetHub | None, list[DatasetProblem]]]:
     """Each data row (after the header) as a hub and its problems, streamed."""
+    read = RowReader(head.order, head.index, head.width, schema, file, sheet).read
     for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        source = RowSource(file, line, sheet)
-        where = f"line {line}" if sheet is None else f"line {line} (sheet {sheet})"
-        if any(cell.strip() for cell in cells[head.width:]):
-            yield None, [DatasetProblem(where, "bad-row",
-                                        f"{len(cells)} cells for {head.width} columns",
-                                        source=source)]
-            continue
-        yield hub_from(plan_fields(cells, head.plan), where, schema, Row(head.index, cells),
-                       source)
+        built = read(line, cells)
+        if built is not None:
+            yield built
 
 
 def read_table(rows: TableRows, schema: Schema | None, file: str,
