@@ -364,16 +364,6 @@ def test_watch_section_defaults_file_and_flag(tmp_path: Path) -> None:
     slow = load_config(str(write(tmp_path, "[watch]\ninterval = 90\n")), env={})
     assert slow.watch.max_interval == 90.0  # a long interval never backs off below itself
 
-
-def test_watch_section_defaults_file_and_flag(tmp_path: Path) -> None:
-    assert load_config(env={}).watch == WatchConfig(10.0, 60.0, 2.0)
-    path = write(tmp_path, "[watch]\ninterval = 4\nquiet = 0.5\n")
-    assert load_config(str(path), env={}).watch == WatchConfig(4.0, 60.0, 0.5)
-    flagged = load_config(str(path), env={}, overrides={"watch.interval": 2.5})
-    assert flagged.watch.interval == 2.5 and flagged.watch.quiet == 0.5
-    slow = load_config(str(write(tmp_path, "[watch]\ninterval = 90\n")), env={})
-    assert slow.watch.max_interval == 90.0  # a long interval never backs off below itself
-
 def test_generate_and_export_sections_defaults(tmp_path: Path) -> None:
     config = load_config(env={}, flag=str(write(tmp_path, BASIC)))
     assert config.generate == GenerateConfig(templates=None, region_blocks=False,

@@ -146,16 +146,6 @@ class WatchConfig:
 
 
 @dataclass(frozen=True)
-class WatchConfig:
-    """``[watch]``: how often ``wikisync watch`` polls, how far it backs off, how long a page
-    must be left alone before it is handled (a burst of saves is handled once)."""
-
-    interval: float = 10.0  # seconds between polls of the recent changes
-    max_interval: float = 60.0  # idle for long: the interval grows (x1.5) up to this
-    quiet: float = 2.0  # seconds a changed page must stay unchanged before it is handled
-
-
-@dataclass(frozen=True)
 class GenerateConfig:
     """``[generate]``: the user's templates folder, region pages' lists, new fiches' titles."""
 
@@ -353,7 +343,6 @@ _KNOWN = {
     "generate": {"templates", "region_blocks", "fiche_title"},
     "export": set(EXPORT_KEYS),
     "watch": {"interval", "max_interval", "quiet"},
-    "watch": {"interval", "max_interval", "quiet"},
     "schema": {"templates", "params", "types", "bot_name"},
 }
 
@@ -386,7 +375,6 @@ def _build(data: dict[str, Any], source: _Source) -> Config:
         dataset=dataset,
         rules=_build_rules(_section(data, "rules", src), source, dataset),
         geocode=_build_geocode(_section(data, "geocode", src), source),
-        watch=_build_watch(_section(data, "watch", src), source),
         watch=_build_watch(_section(data, "watch", src), source),
         generate=_build_generate(_section(data, "generate", src), source),
         export=_build_export(_section(data, "export", src), source),
@@ -501,23 +489,6 @@ def _build_geocode(section: dict[str, Any], source: _Source) -> GeocodeConfig:
         if values.get(key, 0) < 0:
             raise ConfigError(f"{where(key)}: {key} must be >= 0")
     return GeocodeConfig(**values)
-
-
-def _build_watch(section: dict[str, Any], source: _Source) -> WatchConfig:
-    """``[watch]``: interval > 0, max_interval >= interval, quiet >= 0 (seconds)."""
-    where = partial(source.where, "watch")
-    values = {k: float(v) for k, v in _given(section, (int, float), where, "interval",
-                                              "max_interval", "quiet").items()}
-    if values.get("interval", 1.0) <= 0:
-        raise ConfigError(f"{where('interval')}: interval must be > 0")
-    if values.get("quiet", 0.0) < 0:
-        raise ConfigError(f"{where('quiet')}: quiet must be >= 0")
-    interval = values.get("interval", WatchConfig.interval)
-    values.setdefault("max_interval", max(WatchConfig.max_interval, interval))
-    if values["max_interval"] < interval:
-        raise ConfigError(f"{where('max_interval')}: max_interval must be >= interval "
-                          f"({interval:g} s)")
-    return WatchConfig(**values)
 
 
 def _build_watch(section: dict[str, Any], source: _Source) -> WatchConfig:

@@ -20,7 +20,6 @@ from wikisync.schema import Schema
 from wikisync.store import RunInfo, Store
 from wikisync.store.runs import RunKind
 from wikisync.watch.heartbeat import Heartbeat, read_heartbeat
-from wikisync.watch.heartbeat import Heartbeat, read_heartbeat
 from wikisync.write import read_shutoff
 from wikisync.write.left import KNOWABLE, LeftPage, latest_left
 
@@ -59,7 +58,6 @@ class StoreStatus:
     problems: dict[str, int] = field(default_factory=dict)
     running: LockInfo | None = None
     lists_ignored: list[tuple[str, str]] = field(default_factory=list)  # (title, where)
-    watcher: Heartbeat | None = None  # the last heartbeat of ``wikisync watch``
     watcher: Heartbeat | None = None  # the last heartbeat of ``wikisync watch``
     left: list[LeftPage] = field(default_factory=list)  # left undone by the latest writing run
 
@@ -124,7 +122,6 @@ def store_status(state_path: str, now: datetime | None = None,
         status.checkpoint_age = age_seconds(store.checkpoint, now)
         status.pages, status.records = store.page_count(), store.record_count()
         status.problems = dict(sorted(store.problem_counts().items()))
-        status.watcher = read_heartbeat(store)
         status.watcher = read_heartbeat(store)
         status.left = latest_left(store)
         if schema is not None:
@@ -216,7 +213,6 @@ def store_lines(status: StoreStatus, now: datetime | None = None) -> list[str]:
     counted = ", ".join(f"{code} {n}" for code, n in status.problems.items())
     lines.append(f"open problems: {total}" + (f" ({counted})" if counted else ""))
     lines.append(watcher_line(status.watcher, status.running, now))
-    lines.append(watcher_line(status.watcher, status.running, now))
     lines.append(ignored_line(status.lists_ignored))
     return lines + left_lines(status.left)
 
@@ -235,22 +231,6 @@ def left_lines(left: list[LeftPage], shown: int = 10) -> list[str]:
     if len(left) > shown:
         lines.append(f"  ... and {len(left) - shown} more")
     return lines
-
-
-def watcher_line(beat: Heartbeat | None, running: LockInfo | None,
-                 now: datetime | None = None) -> str:
-    """``watcher: running (PID 12) since …, last poll 4 s ago (…)``, or not running."""
-    if beat is None:
-        return "watcher: never ran (wikisync watch)"
-    last = f"last poll {human_age(age_seconds(beat.last_poll, now))} ago" \
-        if beat.last_poll else "no poll yet"
-    alive = running is not None and running.command == "watch" and running.pid == beat.pid
-    if not alive:
-        return f"watcher: not running ({last}, at {beat.last_poll or '-'})"
-    away = f"; the wiki is away: {beat.away}" if beat.away else ""
-    return (f"watcher: running (PID {beat.pid}) since {beat.started}, {last} (every "
-            f"{beat.interval:g} s, {beat.polls} polls, {beat.batches} batches, "
-            f"{beat.pending} pages waiting){away}")
 
 
 def watcher_line(beat: Heartbeat | None, running: LockInfo | None,
