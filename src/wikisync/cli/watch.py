@@ -43,10 +43,12 @@ def ended_line(result: WatchResult, stopper: Stopper) -> str:
               help="Rewrite this audit report when the hubs change (.html, .json, .csv, .wiki).")
 @click.option("--publish", metavar="TITLE",
               help="Republish the audit report on this page when it changes.")
+@click.option("--map-page", metavar="TITLE",
+              help="Also refresh the map block on this page (Kartographer or Maps needed).")
 @store_option
 @pass_app
 def watch_command(app: AppContext, interval: float | None, audit_report: str | None,
-                  publish: str | None, store_path: str | None) -> None:
+                  publish: str | None, map_page: str | None, store_path: str | None) -> None:
     """Follow the wiki's recent changes and handle each changed page within seconds.
 
     One list=recentchanges request per poll while nothing happens (backing off to [watch]
@@ -62,12 +64,13 @@ def watch_command(app: AppContext, interval: float | None, audit_report: str | N
     Example:
       wikisync watch
       wikisync --log-format json watch --interval 5
+      wikisync watch --map-page "Carte des pôles ESS"
     """
     from wikisync.ops.watch import WatchOptions, connect_waiting, watch
 
     config = config_with_flags(app, interval=interval)
     state = state_file(app, store_path)
-    options = WatchOptions(audit_report=audit_report, publish=publish)
+    options = WatchOptions(audit_report=audit_report, publish=publish, map_page=map_page)
     stopper = Stopper()
     result = WatchResult()
     with stopper.installed():

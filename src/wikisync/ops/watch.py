@@ -30,6 +30,7 @@ from wikisync.api import Gateway, connect
 from wikisync.audit.publish import publish_report
 from wikisync.config import Config
 from wikisync.errors import ReadOnly, RetryableWikiError, WikiUnreachable
+from wikisync.generate.mapblock import check_extension
 from wikisync.ops.outputs import run_audit, write_exports
 from wikisync.ops.steps import SyncSteps
 from wikisync.store import Store
@@ -53,6 +54,7 @@ class WatchOptions:
     audit_report: str | None = None
     audit_format: str | None = None
     publish: str | None = None
+    map_page: str | None = None  # the map page's block, refreshed with the lists
 
     @property
     def audits(self) -> bool:
@@ -92,7 +94,9 @@ class WatchSteps:
         self._published: str | None = None  # the audit text last published by this watcher
 
     def prepare(self) -> None:
-        """A store never pulled: read everything once (the watcher follows from there)."""
+        """Refuse a map page the wiki cannot show; a store never pulled: read it all once."""
+        if self.options.map_page:  # exit 2 at start, not at the first batch
+            check_extension(self.config, self.gateway.extensions(), self.options.map_page)
         if self.store.checkpoint is None:
             done = pull(self.gateway, self.store, self.config)
             log.info("first pull (full): %d pages stored", done.pages_stored)
@@ -134,7 +138,7 @@ class WatchSteps:
         """Sync's rules on these pages, then every list that needs it: one write session."""
         options = SyncOptions(titles=tuple(titles), pull=False)
         return _BatchSteps(self.gateway, self.store, self.config, options, out=self.out,
-                           sleep=self.sleep).run()
+                           sleep=self.sleep, map_page=self.options.map_page).run()
 
     def _outputs(self, changed: bool, done: Handled) -> Handled:
         """The map exports and the audit, when the hubs changed."""
