@@ -71,7 +71,7 @@ def test_revert_restores_untouched_pages_keeps_people_and_reports_what_it_leaves
 
     done = revert_cli(tmp_path, wiki_env, str(run), "--json")
     assert done.exit_code == 1, done.output
-    report = json.loads(done.output)
+    report = json.loads(done.stdout)  # progress lines go to stderr
     pages = {p["title"]: p for p in report["pages"]}
     assert {t: p["action"] for t, p in pages.items()} == {
         a: "restored", b: "restored", c: "params-reverted", d: "left"}
@@ -117,7 +117,7 @@ def test_a_page_the_run_created_is_reported_with_its_address_not_deleted(
 
     first = revert_cli(tmp_path, wiki_env, str(session.run_id), "--json")
     assert first.exit_code == 1, first.output  # an admin has a page to delete
-    pages = {p["title"]: p for p in json.loads(first.output)["pages"]}
+    pages = {p["title"]: p for p in json.loads(first.stdout)["pages"]}
     assert pages[old]["action"] == "restored"
     assert revisions(editor_client, old, 1)[0]["content"] == "Une page."
     created = pages[new]

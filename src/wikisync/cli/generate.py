@@ -23,6 +23,7 @@ from wikisync.store import Store
 from wikisync.store.runs import RunKind
 from wikisync.sync.pull import pull
 from wikisync.sync.wiki import connect_store
+from wikisync.ui import progress_for
 from wikisync.write import PageWriter, Status, Tally, WriteOutcome, WriteSession
 
 MAX_LISTED = 15
@@ -32,10 +33,16 @@ MAX_LISTED = 15
 @contextmanager
 def writing(app: AppContext, store: Store, gateway: Gateway, kind: RunKind,
             dry_run: bool) -> Iterator[PageWriter]:
-    """The command's write session (budget: ``[safety] max_edits``), printing each outcome."""
-    with WriteSession(gateway, store, app.config, kind, dry_run=dry_run,
-                      out=reporter(app, colour=sys.stdout.isatty())) as session:
-        yield session.writer
+    """The command's write session (budget: ``[safety] max_edits``), printing each outcome
+    and, on a long run, when the next edit goes (``ui``; not with -q or in a dry run)."""
+    waits = progress_for(quiet=app.verbosity < 0 or dry_run)
+    try:
+        with WriteSession(gateway, store, app.config, kind, dry_run=dry_run,
+                          out=reporter(app, colour=sys.stdout.isatty()),
+                          on_wait=waits.on_wait) as session:
+            yield session.writer
+    finally:
+        waits.close()
 
 
 def _pull_first(app: AppContext, gateway: Gateway, store: Store, no_pull: bool) -> None:

@@ -10,6 +10,7 @@ import click
 
 from wikisync.cli.main import AppContext, cli, locked_store, pass_app, store_option
 from wikisync.cli.sync import colour_diff
+from wikisync.ui import progress_for
 
 if TYPE_CHECKING:
     from wikisync.revert.run import PageRevert, RevertResult
@@ -93,8 +94,12 @@ def revert_command(app: AppContext, run_id: int, dry_run: bool, titles: tuple[st
         run_edits(store, run_id, titles)  # an unknown run or page: exit 2 before any request
         gateway = connect_store(config.require_wiki(), store)
         out = None if as_json else diff_printer(sys.stdout.isatty())
-        result = revert(gateway, store, config, run_id, titles=titles, dry_run=dry_run,
-                        out=out)
+        waits = progress_for(quiet=app.verbosity < 0 or dry_run)
+        try:
+            result = revert(gateway, store, config, run_id, titles=titles, dry_run=dry_run,
+                            out=out, on_wait=waits.on_wait)
+        finally:
+            waits.close()
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

@@ -247,4 +247,5 @@ def create_fiches(writer: PageWriter, plan: FichePlan) -> list[WriteOutcome]:
         writer.prefetch(f.title for f in plan.fiches[:budget])
     config = writer.config
     summary = for_wiki(config.wiki.language, config.schema.types, writer.store)("summary.fiche")
+    writer.expect(len(plan.fiches))  # the progress line's total
     return [writer.create(f.title, f.text, [RULE], summary) for f in plan.fiches]

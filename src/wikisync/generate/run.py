@@ -147,6 +147,7 @@ class BlockStep:
 
     def write(self, titles: Sequence[str]) -> GenerateResult:
         """Rewrite these pages (fresh reads, batched), one outcome each."""
+        self.writer.expect(len(titles))  # the progress line's total (some may be unchanged)
         if len(titles) > 1 and self.writer.may_write():  # no read for a stopped writer
             self.writer.prefetch(titles)
         for title in titles:
@@ -196,12 +197,14 @@ def publish_map_page(writer: PageWriter, store: Store, config: Config, title: st
     body = render_map_page(hubs, config, m=m).strip("\n")
     page = writer.gateway.read_page(title)
     if page.missing:
+        writer.expect(1)
         result.outcomes.append(writer.create(title, new_page(body, m("map.intro")), [MAP_RULE],
                                              m("summary.map")))
     elif not append and not page.redirect_target and not map_blocks(page.content or ""):
         result.refused.append((title, "no-block", f"no <!-- {OPEN_WORDS} --> block on the "
                                "page (--no-append: nothing added)"))
     else:
+        writer.expect(1)
         transform = _map_transform(body, append, config, store.get_json(META_REDIRECTS, {}), m)
         result.outcomes.append(writer.write(title, transform, [MAP_RULE], m("summary.map")))
     return result

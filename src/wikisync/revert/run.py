@@ -32,6 +32,7 @@ from wikisync.revert.undo import RULE, Undoer, Undone
 from wikisync.store import JournalEntry, Store
 from wikisync.store.runs import RunKind
 from wikisync.write import META_REDIRECTS, Report, Status, Wiki, WriteOutcome, WriteSession
+from wikisync.write.progress import OnWait
 
 RESTORED, PARAMS, LEFT = "restored", "params-reverted", "left"
 CREATED, NOTHING = "created-report", "nothing"
@@ -122,7 +123,7 @@ def earlier_reverts(store: Store, run_id: int) -> list[int]:
 
 def revert(gateway: RevertWiki, store: Store, config: Config, run_id: int, *,
            titles: Iterable[str] = (), dry_run: bool = False,
-           out: Report | None = None) -> RevertResult:
+           out: Report | None = None, on_wait: OnWait | None = None) -> RevertResult:
     """Undo run ``run_id``'s edits (see the module doc); a run of kind ``revert`` itself."""
     pages = run_edits(store, run_id, titles)
     earlier = earlier_reverts(store, run_id)
@@ -136,8 +137,10 @@ def revert(gateway: RevertWiki, store: Store, config: Config, run_id: int, *,
     reverter = PageReverter(Undoer(config.schema, store.get_json(META_REDIRECTS, {})), texts,
                             site, gateway, run_id)
     with WriteSession(gateway, store, config, RunKind.REVERT, dry_run=dry_run,
-                      out=out) as session:
+                      out=out, on_wait=on_wait) as session:
         session.details["reverted_run"] = run_id
+        session.writer.expect(sum(reverter.edits(entries, now.get(title))
+                                  for title, entries in pages.items()))
         done = [reverter.page(session, title, entries, now.get(title), summary, earlier)
                 for title, entries in pages.items()]
         session.details["actions"] = dict(Counter(p.action for p in done))
@@ -177,6 +180,15 @@ class PageReverter:
                                                                                    text)),
                                        (RULE,), summary)
         return self._outcome(result, outcome, holder[-1] if holder else planned)
+
+    def edits(self, entries: list[JournalEntry], now: PageRevision | None) -> bool:
+        """Whether reverting the page would save an edit (the progress line's total)."""
+        if now is None or now.missing or now.content is None:
+            return False
+        if any(e.old_revid is None or self.texts.get(e.old_revid) is None
+               or self.texts.get(e.new_revid or 0) is None for e in entries):
+            return False  # created by the run, or a revision hidden: reported, not edited
+        return self.plan(entries, now.content).text != now.content
 
     def plan(self, entries: list[JournalEntry], text: str) -> Undone:
         """The page's text with the run's edits undone, newest first (see ``undo``)."""
