@@ -30,7 +30,7 @@ from wikisync.dataset import (
     readers,
 )
 from wikisync.dataset.columns import Row, column_fields, header_index, header_plan, hub_from
-from wikisync.hubs import build_hubs
+from wikisync.hubs import build_hubs, web_url
 from wikisync.model import Record
 from wikisync.parse.coords import parse_single
 from wikisync.schema import Schema
@@ -65,6 +65,13 @@ def test_coordinate_is_parse_single() -> None:
     for latitude in (True, False):
         assert [keys.coordinate(t, latitude) for t in texts] == [
             parse_single(t, latitude) for t in texts]
+
+
+def test_website_is_web_url() -> None:
+    texts = ["http://a.org", "https://a.org/x y", "HTTP://a.org", "http:/a.org", "http://",
+             "https://", "ftp://a.org", "www.a.org", "//a.org", "a b.org", "mailto:x@a.org",
+             "pas un site", "http", "httpx://a.org", "https:a.org", ""]
+    assert [keys.website(t) for t in texts] == [web_url(t) for t in texts]
 
 
 def old_plan_fields(cells: Sequence[str], plan: Sequence[tuple[int, str, int]]

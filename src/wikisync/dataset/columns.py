@@ -7,13 +7,14 @@ ignored, so ``Site Web``, ``site_web``, ``SITE WEB`` and ``siteweb`` are one col
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from wikisync.dataset.keys import coordinate
+from wikisync.dataset.keys import website as web_site
 from wikisync.dataset.model import DatasetHub, DatasetProblem, RowSource
-from wikisync.hubs import page_key, resolve_type, web_url
+from wikisync.hubs import page_key, resolve_type
 from wikisync.parse.coords import parse_pair_text
 from wikisync.schema import HubType, Schema
 from wikisync.text import normalise_name
@@ -216,39 +217,38 @@ Checked = tuple[str | None, float | None, float | None, str | None]  # type, lat
 def check_values(fields: Mapping[str, str], where: str, schema: Schema,
                  source: RowSource | None) -> tuple[Checked, list[DatasetProblem]]:
     """A named row's type key, point and website, and a problem for each that is wrong."""
-    problems: list[DatasetProblem] = []
-
-    def problem(code: str, detail: str) -> None:
-        """Report a problem of this row."""
-        problems.append(DatasetProblem(where, code, detail, fields["name"], source))
-
-    hub_type = None
+    found: list[tuple[str, str]] = []
+    hub_type = website = None
     if "type" in fields:
         hub_type = _type_key(fields["type"], schema.types)
         if hub_type is None:
-            problem("unknown-type", f"unknown type {fields['type']!r}")
-    lat, lon = _coordinates(fields, problem)
-    website = None
+            found.append(("unknown-type", f"unknown type {fields['type']!r}"))
+    lat, lon, bad = _coordinates(fields)
+    if bad is not None:
+        found.append(("bad-coordinates", f"bad coordinates {bad}"))
     if "website" in fields:
-        website = web_url(fields["website"])
+        website = web_site(fields["website"])
         if website is None:
-            problem("bad-url", f"not a URL: {fields['website']!r}")
+            found.append(("bad-url", f"not a URL: {fields['website']!r}"))
+    problems = [DatasetProblem(where, code, detail, fields["name"], source)
+                for code, detail in found]
     return (hub_type, lat, lon, website), problems
 
 
-def _coordinates(fields: Mapping[str, str],
-                 problem: Callable[[str, str], None]) -> tuple[float | None, float | None]:
-    """Latitude and longitude from lat/lon columns, else a coordinates column; checked."""
+def _coordinates(fields: Mapping[str, str]) -> tuple[float | None, float | None, str | None]:
+    """Latitude and longitude from lat/lon columns, else a coordinates column; checked.
+
+    The third item is the text shown in the problem when they are wrong (else None).
+    """
     if "lat" in fields or "lon" in fields:
         lat = coordinate(fields.get("lat", ""), latitude=True)
         lon = coordinate(fields.get("lon", ""), latitude=False)
-        shown = f"{fields.get('lat', '')!r}, {fields.get('lon', '')!r}"
-    elif "coordinates" in fields:
+        if lat is None or lon is None:
+            return None, None, f"{fields.get('lat', '')!r}, {fields.get('lon', '')!r}"
+        return lat, lon, None
+    if "coordinates" in fields:
         lat, lon = parse_pair_text(fields["coordinates"]) or (None, None)
-        shown = repr(fields["coordinates"])
-    else:
-        return None, None
-    if lat is None or lon is None:
-        problem("bad-coordinates", f"bad coordinates {shown}")
-        return None, None
-    return lat, lon
+        if lat is None or lon is None:
+            return None, None, repr(fields["coordinates"])
+        return lat, lon, None
+    return None, None, None

@@ -132,7 +132,12 @@ class Dataset:
             return
         problems: list[DatasetProblem] = []
         self._bad = {}
-        for hub, found in flag_duplicates(self._scan()):
+        seen: dict[int, str] = {}
+        for hub, found in self._scan():
+            if hub is not None:
+                repeated = duplicate_of(hub, seen)
+                if repeated is not None:
+                    found = [*found, repeated]
             for problem in found:
                 problems.append(problem)
                 self._bad.setdefault(problem.where, problem)
@@ -170,29 +175,24 @@ class Dataset:
         return record_field in self.fields
 
 
-def flag_duplicates(rows: Iterable[tuple[DatasetHub | None, list[DatasetProblem]]]
-                    ) -> Iterator[tuple[DatasetHub | None, list[DatasetProblem]]]:
-    """Each row with its problems, plus ``duplicate-row`` when it repeats an earlier hub.
+def duplicate_of(hub: DatasetHub, seen: dict[int, str]) -> DatasetProblem | None:
+    """``duplicate-row`` when ``hub`` repeats an earlier one (same name and commune keys).
 
-    Streamed: only a hash of each (name, commune) key and the first row's place are kept
-    (about 100 bytes a row), not the rows.
+    ``seen`` maps a hash of each key to the first row's place: about 100 bytes a row, so a
+    streamed pass keeps it, not the rows.
     """
-    seen: dict[int, str] = {}
-    for hub, problems in rows:
-        if hub is not None:
-            key = hash((hub.name_key, hub.commune_key))
-            if key in seen:
-                problems = [*problems, DatasetProblem(hub.where, "duplicate-row",
-                                                      f"same hub as {seen[key]}", hub.name,
-                                                      hub.source)]
-            else:
-                seen[key] = hub.where
-        yield hub, problems
+    key = hash((hub.name_key, hub.commune_key))
+    where = seen.get(key)
+    if where is None:
+        seen[key] = hub.where
+        return None
+    return DatasetProblem(hub.where, "duplicate-row", f"same hub as {where}", hub.name,
+                          hub.source)
 
 
 def finish(source: str, hubs: list[DatasetHub], problems: list[DatasetProblem],
            fields: frozenset[str]) -> Dataset:
     """Flag rows that repeat a hub (same name and commune), then build the Dataset."""
-    for _, found in flag_duplicates((hub, []) for hub in hubs):
-        problems.extend(found)
+    seen: dict[int, str] = {}
+    problems.extend(p for p in (duplicate_of(hub, seen) for hub in hubs) if p is not None)
     return Dataset(source, tuple(hubs), tuple(problems), fields)

@@ -112,24 +112,22 @@ def read_csv(text: str, schema: Schema | None = None, source: str = "<csv>") -> 
     return read_table(csv_rows(io.StringIO(text, newline="")), schema, source)
 
 
-def _decoded(stream: IO[str], path: Path, encoding: str) -> Iterator[str]:
-    """The lines of a text stream; a byte the encoding cannot read is one clear error."""
-    try:
-        yield from stream
-    except UnicodeDecodeError as exc:
-        hint = " (try --encoding latin-1)" if encoding == FALLBACK_ENCODING else ""
-        raise DatasetError(f"{path}: byte {exc.object[exc.start:exc.start + 1]!r} is not "
-                           f"{encoding} text{hint}") from None
-
-
 def load_csv(path: Path, schema: Schema, encoding: str | None) -> Dataset:
     """A CSV file as a streamed dataset, in the encoding chosen by ``choose_encoding``."""
     chosen = choose_encoding(path, encoding)
 
     def open_rows() -> TableRows:
-        """The file's records, read as they are needed (the file is closed at the end)."""
+        """The file's records, read as they are needed (the file is closed at the end).
+
+        A byte the encoding cannot read is one clear error.
+        """
         with path.open(encoding=chosen, newline="") as stream:
-            yield from csv_rows(_decoded(stream, path, chosen))
+            try:
+                yield from csv_rows(stream)
+            except UnicodeDecodeError as exc:
+                hint = " (try --encoding latin-1)" if chosen == FALLBACK_ENCODING else ""
+                raise DatasetError(f"{path}: byte {exc.object[exc.start:exc.start + 1]!r} "
+                                   f"is not {chosen} text{hint}") from None
 
     return scan_table(open_rows, schema, str(path))
 
