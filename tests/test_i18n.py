@@ -6,6 +6,7 @@ import io
 import re
 import string
 import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from wikisync.audit.render import (
 )
 from wikisync.cli import cli
 from wikisync.config import Config, MapConfig, SafetyConfig, WikiConfig
-from wikisync.dataset import read_csv
+from wikisync.dataset import DatasetHub, read_csv
 from wikisync.devwiki import DevWiki, FaultProxy
 from wikisync.export.geo import MapSettings, map_data
 from wikisync.export.htmlmap import page_data
@@ -41,6 +42,7 @@ from wikisync.i18n import (
     CATALOGS,
     LANGUAGE_META,
     NUMERIC,
+    Messages,
     choose_language,
     detail_patterns,
     for_wiki,
@@ -48,9 +50,12 @@ from wikisync.i18n import (
     placeholders,
 )
 from wikisync.ops.templates import install_templates, load_templates
+from wikisync.parse import read_page
 from wikisync.resources import wiki_templates_dir
 from wikisync.schema import DEFAULT_TYPES, Schema
 from wikisync.store import Store
+from wikisync.sync.planner import build_context, plan
+from wikisync.sync.rules import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "audit"))
@@ -439,3 +444,58 @@ def test_a_pull_records_the_wiki_s_language_with_no_request_of_its_own(
     fault_proxy.clear()
     assert logged.wiki_language() == "fr" and anonymous.wiki_language() == "fr"
     assert fault_proxy.requests == []  # it rode on the login token or the identity's answer
+
+
+SYNC_FICHE = ("{{Fiche initiative\n| nom = Pôle Alpha\n| commune = Brest\n| latitude = 48.39\n"
+              "| longitude = -4.49\n| site web =\n}}\n")
+
+
+def sync_summary(m: Messages) -> str:
+    """The edit summary a sync plans for one fiche: map link, website and postcode filled."""
+    records = read_page(SYNC_FICHE, "Pôle Alpha").records
+    rules = RuleSet(dataset=True, owns={"website": "fill", "postcode": "fill"})
+    row = DatasetHub(where="line 2", name="Pôle Alpha", commune="Brest",
+                     website="http://alpha.example.org", postcode="29200")
+    [page] = plan(records, build_context(records, Schema(), rules, (row,), m=m)).pages
+    return page.summary
+
+
+def test_a_sync_plan_s_summary_speaks_the_wiki_s_language() -> None:
+    french, english = sync_summary(FRENCH), sync_summary(ENGLISH)
+    assert french == ("site web depuis le jeu de données (1), code postal depuis le jeu de "
+                      "données (1), lien carte (1)")  # no prefix: the writer adds its own
+    assert english == "website from the dataset (1), postcode from the dataset (1), map link (1)"
+    assert english_leaks(french) == [] and french_leaks(english) == []
+    assert sync_summary(messages()) == french  # a plan without a language: French
+
+
+def dry_run_summaries(env: dict[str, str], config: Path, dataset: Path, prefix: str) -> list[str]:
+    """The summaries ``sync --dry-run`` shows for the pages of ``prefix`` (``# title — …``)."""
+    done = CliRunner().invoke(cli, ["-c", str(config), "sync", "--dry-run", "--dataset",
+                                    str(dataset), "--prefix", prefix], env=env)
+    assert done.exit_code == 0, done.output
+    return [line.split(" — ", 1)[1] for line in done.stdout.splitlines()
+            if line.startswith(f"# {prefix}")]
+
+
+def test_sync_summaries_on_the_real_wiki_follow_its_language_or_the_config_s(
+        devwiki: DevWiki, unique_title: Callable[..., str], tmp_path: Path) -> None:
+    prefix = unique_title("Langue")
+    devwiki.import_pages({f"{prefix} Pôle": SYNC_FICHE.replace("Pôle Alpha", prefix)})
+    dataset = tmp_path / "jeu.csv"
+    dataset.write_text(f"nom,commune,site web\n{prefix},Brest,http://alpha.example.org\n",
+                       encoding="utf-8")
+    env = wiki_env(devwiki, tmp_path)
+    plain, english = tmp_path / "fr.toml", tmp_path / "en.toml"
+    plain.write_text("[safety]\nedit_interval = 0\n", encoding="utf-8")
+    english.write_text('[wiki]\nlanguage = "en"\n[safety]\nedit_interval = 0\n',
+                       encoding="utf-8")
+
+    [french] = dry_run_summaries(env, plain, dataset, prefix)  # the wiki's siteinfo: fr
+    [chosen] = dry_run_summaries(env, english, dataset, prefix)
+
+    assert re.fullmatch(r"wikisync: site web depuis le jeu de données \(1\), lien carte \(1\) "
+                        r"\[run \d+\]", french), french
+    assert re.fullmatch(r"wikisync: website from the dataset \(1\), map link \(1\) "
+                        r"\[run \d+\]", chosen), chosen
+    assert english_leaks(french) == [] and french_leaks(chosen) == []

@@ -35,7 +35,7 @@ def planned(text: str = ROWS) -> tuple[Plan, Context]:
 def test_fresh_changes_equal_to_the_plan_keep_the_planned_rules_and_summary() -> None:
     the_plan, ctx = planned()
     [page] = the_plan.pages
-    assert page.summary == "wikisync: lien carte (2)" and page.rules == ("map_links",)
+    assert page.summary == "lien carte (2)" and page.rules == ("map_links",)
     rewrite = page_transform(TITLE, ctx, TemplateEditor(), planned=page)(ROWS)
     assert isinstance(rewrite, Rewrite) and rewrite.text.count("carte=") == 2
     assert (rewrite.rules, rewrite.summary) == (None, None)  # the writer uses the plan's
@@ -49,7 +49,7 @@ def test_a_page_fixed_meanwhile_gets_the_summary_of_what_is_left() -> None:
     fresh = ROWS.replace("longitude=-4.1}}", f"longitude=-4.1|carte={link}}}}}")
     rewrite = page_transform(TITLE, ctx, TemplateEditor(), planned=page)(fresh)
     assert isinstance(rewrite, Rewrite)
-    assert (rewrite.rules, rewrite.summary) == (("map_links",), "wikisync: lien carte (1)")
+    assert (rewrite.rules, rewrite.summary) == (("map_links",), "lien carte (1)")
 
 
 def test_the_saved_summary_is_the_planned_one(tmp_path: Path) -> None:

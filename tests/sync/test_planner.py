@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from wikisync.dataset import DatasetHub, load_dataset
+from wikisync.i18n import messages
 from wikisync.model import Change, Record
 from wikisync.parse import read_page
 from wikisync.schema import Schema
@@ -146,9 +147,9 @@ def test_summary_counts_hubs_per_rule() -> None:
         Change("P", "Pôle ESS", 1, "carte", None, "u", "map_links"),
         Change("P", "Pôle ESS", 1, "latitude", None, "1", "dataset:coordinates"),
         Change("P", "Pôle ESS", 1, "longitude", None, "1", "dataset:coordinates"),
-        Change("P", "Pôle ESS", 1, "site web", None, "u", "dataset:website")])
-    assert summary == ("wikisync: lien carte (2), coordonnées depuis le jeu de données (1), "
-                       "site web depuis le jeu de données (1)")
+        Change("P", "Pôle ESS", 1, "site web", None, "u", "dataset:website")], messages("fr"))
+    assert summary == ("lien carte (2), coordonnées depuis le jeu de données (1), "
+                       "site web depuis le jeu de données (1)")  # the writer adds the prefix
 
 
 def test_geocode_queries_only_for_hubs_without_coordinates() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wikisync.i18n import messages
 from wikisync.parse import read_page
 from wikisync.schema import Schema
 from wikisync.sync.planner import build_context, plan
@@ -19,10 +20,14 @@ def test_every_id_reads_back_from_its_text_with_its_rule_and_field() -> None:
 
 
 def test_labels_and_switches() -> None:
-    assert rule_label("dataset:coordinates") == "coordonnées depuis le jeu de données"
-    assert rule_label("dataset:commune") == "commune depuis le jeu de données"
-    assert rule_label("map_links") == "lien carte"
-    assert rule_label("lists") == "lists"  # another writer's rule: its own words
+    french, english = messages("fr"), messages("en")
+    assert rule_label("dataset:coordinates", french) == "coordonnées depuis le jeu de données"
+    assert rule_label("dataset:commune", french) == "commune depuis le jeu de données"
+    assert rule_label("dataset:postcode", french) == "code postal depuis le jeu de données"
+    assert rule_label("map_links", french) == "lien carte"
+    assert rule_label("dataset:commune", english) == "town from the dataset"
+    assert rule_label("map_links", english) == "map link"
+    assert rule_label("lists", french) == "lists"  # another writer's rule: its own words
     assert RULE_NAMES == ("map_links", "dataset", "geocode")
     assert RuleSet(map_links=False, dataset=True, geocode=True).names == (Rule.DATASET,
                                                                          Rule.GEOCODE)

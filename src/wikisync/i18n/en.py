@@ -23,6 +23,8 @@ MESSAGES: dict[str, str] = {
     "field.website": "website",
     "field.region": "region",
     "field.departement": "department",
+    "field.address": "address",
+    "field.postcode": "postcode",
     "field.commune": "town",
     "field.fiche": "hub page",
     "field.colour": "colour",

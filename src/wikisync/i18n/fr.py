@@ -21,6 +21,8 @@ MESSAGES: dict[str, str] = {
     "field.website": "site web",
     "field.region": "région",
     "field.departement": "département",
+    "field.address": "adresse",
+    "field.postcode": "code postal",
     "field.commune": "commune",
     "field.fiche": "fiche",
     "field.colour": "couleur",

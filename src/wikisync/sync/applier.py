@@ -70,7 +70,7 @@ def page_transform(title: str, ctx: Context, editor: TemplateEditor,
         new_text = editor.apply(text, changes)
         if planned is not None and changes == planned.changes and not kept:
             return Rewrite(new_text)  # the planned rules and summary stand
-        fresh = PagePlan(title, changes)
+        fresh = PagePlan(title, changes, ctx.m)
         return Rewrite(new_text, fresh.rules, fresh.summary, kept)
 
     return transform

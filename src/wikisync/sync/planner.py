@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from wikisync.dataset import DatasetHub, match
 from wikisync.hubs import RecordKey, build_hubs, infobox_for
+from wikisync.i18n import Messages
 from wikisync.model import Change, Record
 from wikisync.parse.names import same_field_names
 from wikisync.schema import Schema
@@ -42,6 +43,7 @@ class PagePlan:
 
     title: str
     changes: list[Change] = field(default_factory=list)
+    m: Messages = field(default_factory=Messages)  # the wiki's language (``Context.m``)
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -50,8 +52,8 @@ class PagePlan:
 
     @property
     def summary(self) -> str:
-        """``wikisync: lien carte (2), site web depuis le jeu de données (1)``."""
-        return edit_summary(self.changes)
+        """``lien carte (2), site web depuis le jeu de données (1)`` (no prefix: the writer's)."""
+        return edit_summary(self.changes, self.m)
 
 
 @dataclass
@@ -68,13 +70,13 @@ class Plan:
         return sum(len(page.changes) for page in self.pages)
 
 
-def edit_summary(changes: Iterable[Change]) -> str:
-    """The edit summary: each rule's label and how many hubs (template instances) it changes."""
+def edit_summary(changes: Iterable[Change], m: Messages) -> str:
+    """The edit summary in ``m``'s language: each rule's words and how many hubs (template
+    instances) it changes; no prefix (the writer adds ``[safety] summary_prefix``)."""
     hubs: dict[str, set[tuple[str, int]]] = {}
     for change in changes:
         hubs.setdefault(change.rule, set()).add((change.template, change.instance))
-    parts = [f"{rule_label(rule)} ({len(where)})" for rule, where in hubs.items()]
-    return "wikisync: " + ", ".join(parts)
+    return ", ".join(f"{rule_label(rule, m)} ({len(where)})" for rule, where in hubs.items())
 
 
 # --- the context ------------------------------------------------------------------------
@@ -82,14 +84,16 @@ def edit_summary(changes: Iterable[Change]) -> str:
 
 def build_context(records: Iterable[Record], schema: Schema, rules: RuleSet,
                   dataset: Iterable[DatasetHub] = (),
-                  geocoded: Mapping[RecordKey, Point] | None = None) -> Context:
-    """Match the dataset with the stored hubs and index the fiches, for the whole store."""
+                  geocoded: Mapping[RecordKey, Point] | None = None,
+                  m: Messages | None = None) -> Context:
+    """Match the dataset with the stored hubs and index the fiches, for the whole store;
+    ``m`` is the wiki's catalog (summaries), French when not given."""
     records = list(records)
     fiches: dict[str, list[Record]] = {}
     for fiche in sorted((r for r in records if r.source == "fiche"), key=lambda r: r.instance):
         fiches.setdefault(title_key(fiche.title), []).append(fiche)
     matches = dataset_matches(records, schema, dataset) if rules.on("dataset") else {}
-    return Context(schema, rules, matches, fiches, dict(geocoded or {}))
+    return Context(schema, rules, matches, fiches, dict(geocoded or {}), m or Messages())
 
 
 def dataset_matches(records: Iterable[Record], schema: Schema,
@@ -202,7 +206,7 @@ def plan(records: Iterable[Record], ctx: Context, titles: Iterable[str] = (),
             target = result.refused if changes else result.notes
             target.append(Note(title, kind, detail))
         elif changes:
-            result.pages.append(PagePlan(title, changes))
+            result.pages.append(PagePlan(title, changes, ctx.m))
     return result
 
 

@@ -26,6 +26,7 @@ from wikisync.api import Gateway
 from wikisync.config import Config
 from wikisync.dataset import Dataset, load_dataset
 from wikisync.errors import EXIT_DIFFERENCES, EXIT_OK
+from wikisync.i18n import for_wiki
 from wikisync.model import Record
 from wikisync.parse.edit import TemplateEditor
 from wikisync.store import Store
@@ -235,7 +236,8 @@ class SyncRun:
     def _context(self) -> tuple[Context, list[Record]]:
         """The planning context (dataset matched, geocoding done) and the in-scope records."""
         records = list(self.store.records())
-        ctx = build_context(records, self.config.schema, self.rules, self._dataset().rows())
+        m = for_wiki(self.config.wiki.language, self.config.schema.types, self.store)
+        ctx = build_context(records, self.config.schema, self.rules, self._dataset().rows(), m=m)
         scoped = [r for r in records if self.options.in_scope(r.title)]
         if self.rules.geocode:
             queries = geocode_queries(scoped, ctx)

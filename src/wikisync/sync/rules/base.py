@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from wikisync.hubs import RecordKey
-from wikisync.i18n import Messages, messages
+from wikisync.i18n import Messages
 from wikisync.model import Change, Record
 from wikisync.rulenames import RULES
 from wikisync.schema import Schema
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 Point = tuple[float, float]
 S = TypeVar("S")
-LABEL_LANGUAGE = "fr"  # edit summaries name the rules in French, whatever the wiki's language
 
 
 class _Interned(type):
@@ -99,21 +98,20 @@ class RuleId(str, metaclass=_Interned):
     @classmethod
     def declare(cls, text: str, rule: str, words: Callable[[Messages], str],
                 field_name: str | None = None) -> RuleId:
-        """Register an id of ``rule``, with the words an edit summary uses for it."""
+        """Register an id of ``rule``, with the words an edit summary uses for it (``words(m)``)."""
         member = str.__new__(cls, text)
         member.rule, member.field, member.words = Rule(rule), field_name, words
         cls._members[text] = member
         return member
 
-    @property
-    def label(self) -> str:
-        """The French words an edit summary uses for it (the catalog's ``rule.*``)."""
-        return self.words(messages(LABEL_LANGUAGE))
+    def label(self, m: Messages) -> str:
+        """The words an edit summary uses for it, in ``m``'s language (the catalog's ``rule.*``)."""
+        return self.words(m)
 
 
-def rule_label(rule: str) -> str:
-    """The French words an edit summary uses for a rule id (any other text as it is)."""
-    return RuleId(rule).label if rule in RuleId._members else rule
+def rule_label(rule: str, m: Messages) -> str:
+    """The words an edit summary uses for a rule id, in ``m``'s language (others as they are)."""
+    return RuleId(rule).label(m) if rule in RuleId._members else rule
 
 
 @dataclass(frozen=True)
@@ -143,6 +141,7 @@ class Context:
     matches: Mapping[RecordKey, DatasetHub] = field(default_factory=dict)
     fiches: Mapping[str, list[Record]] = field(default_factory=dict)  # title_key -> infoboxes
     geocoded: Mapping[RecordKey, Point] = field(default_factory=dict)
+    m: Messages = field(default_factory=Messages)  # the wiki's language (edit summaries)
 
 
 @dataclass

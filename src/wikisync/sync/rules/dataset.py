@@ -23,15 +23,14 @@ OWNABLE = ("coordinates", "website", "name", "type", "region", "departement", "c
            "address", "postcode")  # as the config names them (``coordinates`` = lat + lon)
 COORD_TOLERANCE_M = 100.0  # points closer than this are the same place (no overwrite)
 DEFAULT_OWNS = {"coordinates": "fill", "website": "fill"}
-_NAMED = ("coordinates", "website")  # fields a summary names in French (others by key)
 _UNREADABLE = {"website": "bad-url", "type": "unknown-type"}  # a value is there, unreadable
 
 
 def _declare(name: str) -> RuleId:
     """The id of the changes writing the field ``name``."""
     def words(m: Messages) -> str:
-        """``<field> depuis le jeu de données``."""
-        return m("rule.dataset", field=(m.field(name) or name) if name in _NAMED else name)
+        """``site web depuis le jeu de données``: the field as the catalog names it."""
+        return m("rule.dataset", field=m.field(name) or name)
     return RuleId.declare(f"dataset:{name}", "dataset", words, name)
 
 
