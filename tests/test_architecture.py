@@ -1,7 +1,7 @@
 """The import rules of docs/architecture.md, enforced by reading ``src/wikisync`` with ``ast``.
 
-A *unit* is a package of ``wikisync`` (``sync``, ``api``…) or a top-level module
-(``config``, ``hubs``…). ``ALLOWED`` says which units each unit may import; an entry
+A *unit* is a package of ``wikisync`` (``sync``, ``api``, ``config``…) or a top-level
+module (``hubs``, ``text``…). ``ALLOWED`` says which units each unit may import; an entry
 ``"parse.diff"`` would allow that one module of a unit. ``THIRD_PARTY`` says which units may
 import a library; ``CONFIG_READERS`` and ``ENVIRONMENT`` who may read the configuration
 and the environment. Change a rule here and in docs/architecture.md together.
@@ -78,6 +78,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "python_calamine": {"dataset"},
 }
 CONFIG_LOADERS = {"load_config", "find_config_file", "read_password_file"}
+CONFIG_LOAD_MODULE = "wikisync.config.load"  # the module that holds them
 CONFIG_READERS = {"cli", "config"}
 ENVIRONMENT = {"config", "cli", "devwiki", "parse.tree"}  # parse.tree: WIKISYNC_TOKENIZER
 
@@ -169,14 +170,26 @@ def import_violations(module: Module) -> Iterator[str]:
             yield f"{module.name}:{line}: {problems[0]}"
 
 
+def loaders_imported(node: ast.AST) -> set[str]:
+    """The config loaders an import brings in: by name from ``wikisync.config`` or one of
+    its modules, or the module that holds them (``wikisync.config.load``) itself."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names if alias.name == CONFIG_LOAD_MODULE}
+    if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+        return set()
+    names = {alias.name for alias in node.names}
+    if node.module == "wikisync.config":
+        return names & (CONFIG_LOADERS | {"load"})
+    return names & CONFIG_LOADERS if node.module.startswith("wikisync.config.") else set()
+
+
 def config_violations(module: Module) -> Iterator[str]:
     """Config loaded outside the CLI, or the environment read outside the allowed places."""
     for node in ast.walk(module.tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "wikisync.config":
-            loaders = CONFIG_LOADERS & {alias.name for alias in node.names}
-            if loaders and not module.allows(CONFIG_READERS):
-                yield f"{module.name}:{node.lineno}: imports {sorted(loaders)} (only the CLI " \
-                      "reads the config; pass the Config down)"
+        loaders = loaders_imported(node)
+        if loaders and not module.allows(CONFIG_READERS):
+            yield f"{module.name}:{node.lineno}: imports {sorted(loaders)} (only the CLI " \
+                  "reads the config; pass the Config down)"
         names = {"environ", "getenv", "environb"}
         is_env = (isinstance(node, ast.Attribute) and node.attr in names) or (
             isinstance(node, ast.Name) and node.id in names)
@@ -236,6 +249,9 @@ def test_every_unit_is_documented() -> None:
     ("ops/bad.py", "from wikisync.cli.main import cli\n", "ops may not import wikisync.cli"),
     ("generate/bad.py", "from wikisync.sync.run import SyncRun\n", "may not import"),
     ("sync/bad.py", "from wikisync.config import load_config\n", "only the CLI reads"),
+    ("sync/bad.py", "from wikisync.config.load import load_config\n", "only the CLI reads"),
+    ("ops/bad.py", "from wikisync.config import load\n", "only the CLI reads"),
+    ("ops/bad.py", "import wikisync.config.load\n", "only the CLI reads"),
     ("sync/bad.py", "import os\nx = os.environ['A']\n", "reads the environment"),
     ("generate/bad.py", "def f(gateway):\n    gateway.edit('T', 'x', None, 's')\n",
      "without PageWriter"),
