@@ -132,18 +132,25 @@ def write_store(path: Path, hubs: int, rows: int) -> None:
                                    commune=commune(n), lat=48.5, lon=-4.5, website=site)])
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process."""
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one child process.
+
+    On a busy machine the wall time also counts the waits for a core; the CPU time
+    (user + system, from ``os.wait4``) is the steadier figure.
+    """
     start = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     if status != 0 and os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{command[:4]} failed with {os.waitstatus_to_exitcode(status)}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def run_steps(src: Path, data: Path, store: Path, work: Path) -> dict[str, tuple[float, float]]:
+Figures = dict[str, tuple[float, float, float]]
+
+
+def run_steps(src: Path, data: Path, store: Path, work: Path) -> Figures:
     """Every step with the wikisync of ``src``."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     env.pop("WIKISYNC_CONFIG", None)
@@ -195,14 +202,19 @@ def main() -> None:
         old_src = baseline_src(args.baseline, work) if args.baseline else None
         old = run_steps(old_src, data, make_store(old_src, work / "old", args.hubs, rows),
                         work) if old_src else {}
-        print("| step | wall s | peak RSS MB |" + (" before: wall s | before: MB |" if old
-                                                    else ""))
-        print("| --- | ---: | ---: |" + (" ---: | ---: |" if old else ""))
-        for name, (seconds, mb) in now.items():
-            line = f"| {name} | {seconds:.1f} | {mb:.0f} |"
-            if old:
-                line += f" {old[name][0]:.1f} | {old[name][1]:.0f} |"
-            print(line)
+        print_table(now, old)
+
+
+def print_table(now: Figures, old: Figures) -> None:
+    """The Markdown table: each step's figures now, and before when a baseline ran."""
+    before = " before: wall s | before: CPU s | before: MB |" if old else ""
+    print("| step | wall s | CPU s | peak RSS MB |" + before)
+    print("| --- | ---: | ---: | ---: |" + (" ---: | ---: | ---: |" if old else ""))
+    for name, (seconds, cpu, mb) in now.items():
+        line = f"| {name} | {seconds:.1f} | {cpu:.1f} | {mb:.0f} |"
+        if old:
+            line += f" {old[name][0]:.1f} | {old[name][1]:.1f} | {old[name][2]:.0f} |"
+        print(line)
 
 
 if __name__ == "__main__":

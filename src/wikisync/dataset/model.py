@@ -80,7 +80,9 @@ class DatasetHub:
         return self.fiche
 
 
-_HUB_SLOTS = tuple(DatasetHub.__dict__[name].__set__ for name in (
+_SET = {name: DatasetHub.__dict__[name].__set__ for name in DatasetHub.__slots__}
+(_where, _name, _type, _region, _departement, _commune, _address, _postcode, _lat, _lon,
+ _website, _fiche, _raw, _source, _name_key, _commune_key) = (_SET[name] for name in (
     "where", "name", "type", "region", "departement", "commune", "address", "postcode",
     "lat", "lon", "website", "fiche", "raw", "source", "name_key", "commune_key"))
 
@@ -91,16 +93,26 @@ def new_hub(values: Mapping[str, str], where: str, checked: tuple[Any, ...], fic
 
     ``values`` are the row's texts by record field, ``checked`` its (type, lat, lon,
     website). A large dataset builds one hub a row: this sets the slots directly, about
-    three times faster than the frozen dataclass's ``__init__``.
+    twice as fast as the frozen dataclass's ``__init__``.
     """
-    name, commune = values["name"], values.get("commune")
+    name, commune, get = values["name"], values.get("commune"), values.get
     hub = object.__new__(DatasetHub)
-    for put, value in zip(_HUB_SLOTS, (
-            where, name, checked[0], values.get("region"), values.get("departement"),
-            commune, values.get("address"), values.get("postcode"), checked[1], checked[2],
-            checked[3], fiche, raw, source, name_key(name),
-            commune_key(commune) if commune else ""), strict=True):
-        put(hub, value)
+    _where(hub, where)
+    _name(hub, name)
+    _type(hub, checked[0])
+    _region(hub, get("region"))
+    _departement(hub, get("departement"))
+    _commune(hub, commune)
+    _address(hub, get("address"))
+    _postcode(hub, get("postcode"))
+    _lat(hub, checked[1])
+    _lon(hub, checked[2])
+    _website(hub, checked[3])
+    _fiche(hub, fiche)
+    _raw(hub, raw)
+    _source(hub, source)
+    _name_key(hub, name_key(name))
+    _commune_key(hub, commune_key(commune) if commune else "")
     return hub
 
 
