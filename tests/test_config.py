@@ -364,6 +364,7 @@ def test_watch_section_defaults_file_and_flag(tmp_path: Path) -> None:
     slow = load_config(str(write(tmp_path, "[watch]\ninterval = 90\n")), env={})
     assert slow.watch.max_interval == 90.0  # a long interval never backs off below itself
 
+
 def test_generate_and_export_sections_defaults(tmp_path: Path) -> None:
     config = load_config(env={}, flag=str(write(tmp_path, BASIC)))
     assert config.generate == GenerateConfig(templates=None, region_blocks=False,

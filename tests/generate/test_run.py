@@ -176,6 +176,7 @@ def test_a_missing_extension_is_refused_before_any_read(store: Store) -> None:
         publish_map_page(writer(wiki, store, maps), store, maps, "Carte", KARTOGRAPHER)
     assert wiki.reads == 0 and wiki.edits == []
 
+
 def test_the_result_counts_through_the_write_units_tally() -> None:
     result = GenerateResult(outcomes=[
         WriteOutcome("A", Status.EDITED, rules=("generate",)),

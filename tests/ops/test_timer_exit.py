@@ -21,11 +21,12 @@ from wikisync.write.left import latest_left
 pytestmark = pytest.mark.wiki
 
 
-
 def one_infobox(prefix: str) -> str:
     """The broken page mended: one fiche of its own name (the other tests audit it too)."""
-    return (f"{{{{Fiche initiative\n| nom = Pôle {prefix} réparé\n| latitude = 48.2\n"
+    return (f"{{{{Fiche initiative\n| nom = Pôle {prefix} réparé\n"
+            "| type = association de développement\n| latitude = 48.2\n"
             "| longitude = -4.4\n}}\n")
+
 
 TWO_INFOBOXES = ("{{Fiche initiative\n| nom = Pôle A\n| latitude = 48.1\n| longitude = -4.5\n}}\n"
                  "{{Fiche initiative\n| nom = Pôle B\n| latitude = 47.1\n| longitude = -3.5\n}}\n")
