@@ -49,13 +49,15 @@ class SyncSteps:
                  out: Report | None = None, progress: PullProgress | None = None,
                  geocoder: Lookup | None = None, on_wait: OnWait | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 run_id: int | None = None, map_page: str | None = None) -> None:
+                 run_id: int | None = None, map_page: str | None = None,
+                 lists_everywhere: bool = False) -> None:
         self.runner = SyncRun(gateway, store, config, options, out=out, progress=progress,
                               geocoder=geocoder, sleep=sleep, on_wait=on_wait)
         self.runner.max_edits = max_edits
         self.with_lists = lists
         self.run_id = run_id  # the cycle's run this session is a step of (None: its own)
         self.map_page = map_page
+        self.lists_everywhere = lists_everywhere  # lists of every stored page, not the scope's
         self.lists: GenerateResult | None = None  # None: the lists step did not run
 
     @property
@@ -86,9 +88,9 @@ class SyncSteps:
     def _lists(self, writer: PageWriter) -> None:
         """Refill the generated lists that need it, with the sync's writer."""
         runner = self.runner
+        in_scope = None if self.lists_everywhere else runner.options.in_scope
         try:
-            self.lists = generate_blocks(writer, runner.store, runner.config,
-                                         in_scope=runner.options.in_scope)
+            self.lists = generate_blocks(writer, runner.store, runner.config, in_scope=in_scope)
         finally:
             runner.settle(writer)
         runner.result.lists = True

@@ -24,7 +24,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from wikisync.api import Gateway, connect
 from wikisync.audit.publish import publish_report
@@ -42,7 +42,7 @@ from wikisync.watch.loop import Handled, Watcher, WatchResult
 from wikisync.watch.pacer import Pacer
 from wikisync.watch.poll import poll_changes
 from wikisync.watch.stop import Stopper
-from wikisync.write import PageWriter, Report
+from wikisync.write import Report
 
 log = logging.getLogger("wikisync.ops")
 
@@ -60,23 +60,6 @@ class WatchOptions:
     def audits(self) -> bool:
         """Whether a change of hubs re-runs the audit."""
         return bool(self.audit_report or self.publish)
-
-
-class _BatchSteps(SyncSteps):
-    """``SyncSteps`` whose lists step looks at every stored page, not only the batch's.
-
-    Only lists whose text would change are written (``generate.run``: an unchanged list
-    costs nothing), so these are the batch's openers and the lists whose hubs changed.
-    """
-
-    def _lists(self, writer: PageWriter) -> None:
-        """The lists step with the whole store in scope (sync's scope is the batch)."""
-        batch = self.runner.options
-        self.runner.options = replace(batch, titles=(), prefixes=())
-        try:
-            super()._lists(writer)
-        finally:
-            self.runner.options = batch
 
 
 class WatchSteps:
@@ -137,8 +120,12 @@ class WatchSteps:
     def _write(self, titles: list[str]) -> SyncResult:
         """Sync's rules on these pages, then every list that needs it: one write session."""
         options = SyncOptions(titles=tuple(titles), pull=False)
-        return _BatchSteps(self.gateway, self.store, self.config, options, out=self.out,
-                           sleep=self.sleep, map_page=self.options.map_page).run()
+        # every list whose text would change, not only the batch's: only those are written
+        # (an unchanged list costs nothing), so these are the batch's openers and the lists
+        # whose hubs changed
+        return SyncSteps(self.gateway, self.store, self.config, options, out=self.out,
+                         sleep=self.sleep, map_page=self.options.map_page,
+                         lists_everywhere=True).run()
 
     def _outputs(self, changed: bool, done: Handled) -> Handled:
         """The map exports and the audit, when the hubs changed."""
