@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wikisync.generate.mapblock import CLOSE_WORDS, OPEN_WORDS
 from wikisync.parse import remove_param, set_param
-from wikisync.parse.instances import MAP_CLOSE_WORDS, MAP_OPEN_WORDS
 from wikisync.revert.undo import CHANGED_SINCE, NOT_UNDOABLE, Undoer, inserted_piece
 
 UNDO = Undoer()
@@ -86,6 +85,3 @@ def test_other_text_changes_are_left_as_not_undoable() -> None:
     undone = UNDO.undo(before, bot, bot + "Ajout.\n")
     assert undone.text == bot + "Ajout.\n" and undone.left[0].reason == NOT_UNDOABLE
 
-
-def test_the_map_block_comments_are_those_generate_writes() -> None:
-    assert (MAP_OPEN_WORDS, MAP_CLOSE_WORDS) == (OPEN_WORDS, CLOSE_WORDS)

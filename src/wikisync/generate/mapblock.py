@@ -26,12 +26,16 @@ from wikisync.generate.lists import add_block
 from wikisync.i18n import messages
 from wikisync.parse import PageReader
 from wikisync.parse.blocks import Block
-from wikisync.parse.comment_blocks import find_comment_blocks, starts_with
+from wikisync.parse.comment_blocks import (
+    MAP_CLOSE_WORDS,
+    MAP_OPEN_WORDS,
+    find_comment_blocks,
+    starts_with,
+)
 from wikisync.parse.names import Aliases
 from wikisync.schema import Schema
 
-OPEN_WORDS = "début carte wikisync"
-CLOSE_WORDS = "fin carte wikisync"
+OPEN_WORDS, CLOSE_WORDS = MAP_OPEN_WORDS, MAP_CLOSE_WORDS
 OPEN_MARKER = (f"<!-- {OPEN_WORDS} : carte écrite par le robot wikisync à partir des fiches "
                "et des pages régionales ; ne rien modifier jusqu'à « fin carte wikisync », "
                "ce bloc est réécrit à chaque passage -->")

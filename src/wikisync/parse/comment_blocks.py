@@ -18,6 +18,8 @@ from wikisync.parse.blocks import Block, pair_markers
 from wikisync.parse.tree import parse_wikitext
 
 Matcher = Callable[[str], bool]
+# The map block's comments (generate.mapblock writes them, revert reads them back)
+MAP_OPEN_WORDS, MAP_CLOSE_WORDS = "début carte wikisync", "fin carte wikisync"
 
 
 def comment_words(contents: str) -> str:

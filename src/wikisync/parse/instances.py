@@ -12,14 +12,17 @@ from __future__ import annotations
 from collections import Counter
 
 from wikisync.parse.blocks import Block, block_members, find_blocks
-from wikisync.parse.comment_blocks import find_comment_blocks, starts_with
+from wikisync.parse.comment_blocks import (
+    MAP_CLOSE_WORDS,
+    MAP_OPEN_WORDS,
+    find_comment_blocks,
+    starts_with,
+)
 from wikisync.parse.names import param_key
 from wikisync.parse.page import PageReader, scan
 from wikisync.parse.tree import parse_wikitext
 
 Instance = tuple[str, int]  # (kind: fiche/region/row, its number on the page)
-# The map block's comments, as generate.mapblock writes them (a test keeps them equal).
-MAP_OPEN_WORDS, MAP_CLOSE_WORDS = "début carte wikisync", "fin carte wikisync"
 MAP_OPEN, MAP_CLOSE = starts_with(MAP_OPEN_WORDS), starts_with(MAP_CLOSE_WORDS)
 
 
